@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './202611240500_foundation.js';
+
+/** Every migration in order; names sort by the time they were written. */
+export const migrations: Record<string, Migration> = {
+  '202611240500_foundation': foundation,
+};

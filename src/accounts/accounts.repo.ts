@@ -1,0 +1,126 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../core/db.js';
+import type { DB } from '../core/db.types.js';
+import { escapeLike } from '../core/sql.js';
+
+type Conn = Db | Transaction<DB>;
+
+/** A user row as services see it. */
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: string;
+  jurisdictionId: number | null;
+  departmentId: number | null;
+  phoneEnc: string | null;
+  active: boolean;
+}
+
+const userColumns = [
+  'users.id', 'users.username', 'users.display_name as displayName', 'users.password_hash as passwordHash',
+  'users.role', 'users.jurisdiction_id as jurisdictionId', 'users.department_id as departmentId',
+  'users.phone_enc as phoneEnc', 'users.active',
+] as const;
+
+export function findUserByUsername(db: Conn, username: string): Promise<UserRecord | undefined> {
+  return db.selectFrom('users').select(userColumns).where('username', '=', username).executeTakeFirst();
+}
+
+export function findUserById(db: Conn, id: number): Promise<UserRecord | undefined> {
+  return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
+}
+
+/** The active user behind a session token hash, if the session has not expired. */
+export function findUserBySession(db: Conn, tokenHash: string): Promise<UserRecord | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(userColumns)
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', new Date())
+    .where('users.active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function insertSession(db: Conn, row: { tokenHash: string; userId: number; expiresAt: Date; ip: string | null }) {
+  await db.insertInto('sessions')
+    .values({ token_hash: row.tokenHash, user_id: row.userId, expires_at: row.expiresAt, ip: row.ip })
+    .execute();
+}
+
+export async function deleteSession(db: Conn, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteSessionsOfUser(db: Conn, userId: number, exceptTokenHash?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptTokenHash) q = q.where('token_hash', '!=', exceptTokenHash);
+  await q.execute();
+}
+
+export async function updatePassword(db: Conn, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: new Date(), updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export interface NewUserRow {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: string;
+  jurisdictionId: number | null;
+  departmentId: number | null;
+  phoneEnc: string | null;
+}
+
+/** Inserts users in one statement per thousand; returns their ids in order. */
+export async function insertUsers(db: Conn, users: NewUserRow[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < users.length; i += 1000) {
+    const rows = await db.insertInto('users').values(users.slice(i, i + 1000).map((u) => ({
+      username: u.username, display_name: u.displayName, password_hash: u.passwordHash, role: u.role,
+      jurisdiction_id: u.jurisdictionId, department_id: u.departmentId, phone_enc: u.phoneEnc,
+    }))).returning('id').execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+export async function setUserActive(db: Conn, userId: number, active: boolean): Promise<void> {
+  await db.updateTable('users').set({ active, updated_at: new Date() }).where('id', '=', userId).execute();
+}
+
+/** Users whose jurisdiction id is in `jurisdictionIds` (or, with `includeUnscoped`, has none), paged. */
+export async function listUsers(
+  db: Conn,
+  filter: { jurisdictionIds: number[] | 'all'; role?: string; q?: string; limit: number; offset: number },
+): Promise<{ rows: UserRecord[]; total: number }> {
+  let q = db.selectFrom('users');
+  if (filter.jurisdictionIds !== 'all') {
+    q = filter.jurisdictionIds.length
+      ? q.where('jurisdiction_id', 'in', filter.jurisdictionIds)
+      : q.where(({ lit }) => lit(false));
+  }
+  if (filter.role) q = q.where('role', '=', filter.role);
+  if (filter.q) q = q.where((eb) => eb.or([eb('username', 'ilike', `%${escapeLike(filter.q!)}%`), eb('display_name', 'ilike', `%${escapeLike(filter.q!)}%`)]));
+  const [rows, count] = await Promise.all([
+    q.select(userColumns).orderBy('users.id').limit(filter.limit).offset(filter.offset).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: count.n };
+}
+
+export async function findApiKey(db: Conn, keyHash: string) {
+  return db.selectFrom('api_keys')
+    .select(['id', 'name', 'jurisdiction_id as jurisdictionId'])
+    .where('key_hash', '=', keyHash).where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function insertApiKey(db: Conn, row: { name: string; keyHash: string; jurisdictionId: number }) {
+  await db.insertInto('api_keys').values({ name: row.name, key_hash: row.keyHash, jurisdiction_id: row.jurisdictionId }).execute();
+}

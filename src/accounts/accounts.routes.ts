@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
+import type { Env } from '../core/env.js';
+import { IdParams } from '../geo/geo.schema.js';
+import { LoginBody, NewUserBody, PasswordBody, UserListQuery } from './accounts.schema.js';
+import * as accounts from './accounts.service.js';
+import { LoginThrottle } from './login-throttle.js';
+
+const bearer = (request: FastifyRequest) => request.headers.authorization?.replace(/^Bearer\s+/, '') ?? '';
+
+/** Sign-in, sessions and user administration. */
+export async function accountRoutes(app: FastifyInstance, { env }: { env: Env }): Promise<void> {
+  const throttle = new LoginThrottle();
+
+  app.post('/api/v1/auth/login', {
+    schema: { tags: ['auth'], summary: 'Sign in; answers a bearer token and the user', body: LoginBody },
+  }, async (request) => {
+    const { username, password } = request.body as Static<typeof LoginBody>;
+    return accounts.login(env, request.ctx, throttle, username, password);
+  });
+
+  app.post('/api/v1/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {
+    await accounts.logout(env, request.ctx, bearer(request));
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (request) => accounts.me(env, request.ctx));
+
+  app.post('/api/v1/auth/password', {
+    schema: { tags: ['auth'], summary: 'Change your password; your other sessions end', body: PasswordBody },
+  }, async (request, reply) => {
+    const body = request.body as Static<typeof PasswordBody>;
+    await accounts.changePassword(env, request.ctx, bearer(request), body.currentPassword, body.newPassword);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/users', {
+    schema: { tags: ['users'], summary: 'Users in your jurisdiction', querystring: UserListQuery },
+  }, async (request) => accounts.listUsers(env, request.ctx, request.query as Static<typeof UserListQuery>));
+
+  app.get('/api/v1/users/:id', {
+    schema: { tags: ['users'], summary: 'One user', params: IdParams },
+  }, async (request) => accounts.getUser(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
+  app.post('/api/v1/users', {
+    schema: { tags: ['users'], summary: 'Create a user in your jurisdiction', body: NewUserBody },
+  }, async (request, reply) => reply.status(201).send(await accounts.createUser(env, request.ctx, request.body as Static<typeof NewUserBody>)));
+
+  app.delete('/api/v1/users/:id', {
+    schema: { tags: ['users'], summary: 'Deactivate a user and end their sessions', params: IdParams },
+  }, async (request, reply) => {
+    await accounts.deactivateUser(env, request.ctx, (request.params as Static<typeof IdParams>).id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+import { ROLES } from '../core/access.js';
+
+export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' });
+
+export const LoginBody = Type.Object({
+  username: Username,
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+}, { additionalProperties: false });
+
+export const PasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Type.String({ minLength: 8, maxLength: 256, description: 'at least 8 characters' }),
+}, { additionalProperties: false });
+
+export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export const NewUserBody = Type.Object({
+  username: Username,
+  displayName: Type.String({ minLength: 1, maxLength: 100 }),
+  password: Type.String({ minLength: 8, maxLength: 256 }),
+  role: Role,
+  jurisdictionId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'admin unit; null for the whole instance' }),
+  departmentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()])),
+}, { additionalProperties: false });
+
+export const UserListQuery = Type.Object({
+  role: Type.Optional(Role),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+}, { additionalProperties: false });

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../core/config.js';
+import { openInstance } from '../core/instance.js';
+import { sealAudit, verifyAudit } from '../core/audit-chain.js';
+import type { Actor } from '../core/access.js';
+import { AppError, ImportRejectedError } from '../core/errors.js';
+import { startServer } from '../server.js';
+import { seedDemo } from '../demo/demo.seed.js';
+import { CITIES, type CityKey } from '../demo/city-data.js';
+import { detectFormat, readImportFile } from '../geo/geo.import.js';
+import { exportAdminUnitsCsv, exportGridsGeoJson, importGeography, type ImportKind } from '../geo/geo.service.js';
+
+/** The command line acts as an instance-wide administrator named "cli"; its writes are audited as such. */
+const CLI_ACTOR: Actor = { id: 0, username: 'cli', displayName: 'command line', role: 'admin', jurisdictionId: null, jurisdictionPath: '', departmentId: null };
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function progressBar() {
+  const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+  let current = '';
+  return {
+    update(stage: string, done: number, total: number) {
+      if (stage !== current) {
+        if (current) bar.stop();
+        bar.start(total, done, { stage });
+        current = stage;
+      }
+      bar.setTotal(total);
+      bar.update(done, { stage });
+    },
+    stop: () => current && bar.stop(),
+  };
+}
+
+async function withInstance<T>(fn: (instance: Awaited<ReturnType<typeof openInstance>>) => Promise<T>): Promise<T> {
+  const instance = await openInstance(loadConfig());
+  try {
+    return await fn(instance);
+  } finally {
+    await sealAudit(instance.env.db, instance.env.auditKey).catch(() => {});
+    await instance.close();
+  }
+}
+
+const program = new Command('shiyu').description('Shiyu (市域): city-level social governance platform');
+
+program.command('serve')
+  .description('serve the API and web app (seeds the demo city on a fresh database unless --no-demo or NODE_ENV=production)')
+  .option('--no-demo', 'do not seed the demo city')
+  .action(async (opts: { demo: boolean }) => {
+    const server = await startServer(loadConfig(), { demo: opts.demo });
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        server.app.log.info(`${signal}: draining requests and closing the database`);
+        server.stop().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+      });
+    }
+  });
+
+program.command('migrate').description('bring the database schema up to date').action(async () => {
+  await withInstance(async () => console.log('The database schema is up to date.'));
+});
+
+program.command('seed')
+  .description('build a demo instance from the real data of the seed cities')
+  .option('--demo', 'seed the demo city (the default and only kind of seed for now)', true)
+  .option('--city <name>', `one of ${CITIES.join(', ')}`, 'nantong')
+  .option('--all', 'all five seed places: a province-sized instance')
+  .option('--seed <n>', 'random seed: the same seed builds the same city', positiveInt, 1)
+  .option('--grids-per-community <n>', 'grids in each community (5 gives Nantong ~10,000; 10 gives ~20,000)', positiveInt, 5)
+  .action(async (opts: { city: string; all?: boolean; seed: number; gridsPerCommunity: number }) => {
+    if (!opts.all && !CITIES.includes(opts.city as CityKey)) throw new InvalidArgumentError(`--city must be one of ${CITIES.join(', ')}`);
+    const cities = opts.all ? [...CITIES] : [opts.city as CityKey];
+    await withInstance(async ({ env }) => {
+      const bar = progressBar();
+      const result = await seedDemo(env, { cities, seed: opts.seed, gridsPerCommunity: opts.gridsPerCommunity, onProgress: bar.update });
+      bar.stop();
+      console.log(`Seeded ${result.units} admin units and ${result.grids} grids. Demo accounts (password "demo"):`);
+      for (const a of result.accounts) console.log(`  ${a.username.padEnd(20)} ${a.role.padEnd(20)} ${a.jurisdiction}`);
+    });
+  });
+
+program.command('import')
+  .description('import admin units, grids or grid members from GeoJSON, CSV or XLSX (all or nothing)')
+  .argument('<kind>', 'admin-units | grids | grid-members')
+  .argument('<file>', 'the file to import')
+  .action(async (kind: string, file: string) => {
+    if (!['admin-units', 'grids', 'grid-members'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units, grids or grid-members');
+    const content = fs.readFileSync(file);
+    await withInstance(async ({ env }) => {
+      const rows = await readImportFile(content, detectFormat(content, file));
+      const result = await importGeography(env, { actor: CLI_ACTOR }, kind as ImportKind, rows);
+      console.log(`Imported ${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.removed} removed.`);
+    });
+  });
+
+program.command('export')
+  .description('export admin units (CSV) or grids (GeoJSON) in the import format')
+  .argument('<kind>', 'admin-units | grids')
+  .option('--out <file>', 'write to a file instead of standard output')
+  .action(async (kind: string, opts: { out?: string }) => {
+    if (!['admin-units', 'grids'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units or grids');
+    const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+    await withInstance(async ({ env }) => {
+      const write = (chunk: string) => { out.write(chunk); };
+      const n = kind === 'grids' ? await exportGridsGeoJson(env, { actor: CLI_ACTOR }, write) : await exportAdminUnitsCsv(env, { actor: CLI_ACTOR }, write);
+      if (opts.out) {
+        await new Promise((resolve) => (out as fs.WriteStream).end(resolve));
+        console.error(`Exported ${n} ${kind} to ${opts.out}.`);
+      }
+    });
+  });
+
+const audit = program.command('audit').description('the tamper-evident audit trail');
+audit.command('verify')
+  .description('seal pending rows, then recompute the whole chain and name any edited, inserted or deleted row')
+  .option('--no-seal', 'verify only what is sealed already')
+  .action(async (opts: { seal: boolean }) => {
+    await withInstance(async ({ env }) => {
+      if (opts.seal) await sealAudit(env.db, env.auditKey);
+      const bar = progressBar();
+      const report = await verifyAudit(env.db, env.auditKey, (done, total) => bar.update('verifying', done, total));
+      bar.stop();
+      console.log(`Checked ${report.checked} sealed rows; ${report.unsealed} not yet sealed.`);
+      for (const p of report.problems) console.log(`  ${p.kind.toUpperCase()}: ${p.message}`);
+      console.log(report.ok ? 'The audit chain is intact.' : `The audit chain is broken: ${report.problems.length} problem(s).`);
+      if (!report.ok) process.exitCode = 1;
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ImportRejectedError) {
+    console.error(err.message);
+    for (const p of err.problems) console.error(`  #${p.index}${p.code ? ` (${p.code})` : ''}: ${p.problems.join('; ')}`);
+  } else if (err instanceof AppError || err instanceof InvalidArgumentError) {
+    console.error(err.message);
+  } else {
+    console.error(err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import type { Transaction } from 'kysely';
+import type { DB } from './db.types.js';
+import type { Db } from './db.js';
+import type { RequestContext } from './access.js';
+
+/** One change worth remembering: who did what to which record, before and after. */
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | number | null;
+  /** Path of the admin unit the record belongs to, so auditors see only their jurisdiction. */
+  scopePath?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Appends entries inside the caller's transaction, so a change and its audit row
+ * commit or vanish together. The sealer chains them shortly after (audit-chain.ts).
+ */
+export async function recordAudit(trx: Transaction<DB> | Db, ctx: RequestContext, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (list.length === 0) return;
+  const actor = ctx.actor;
+  const rows = list.map((e) => ({
+    actor_id: actor?.id ?? null,
+    actor_name: actor?.username ?? 'system',
+    actor_role: actor?.role ?? null,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId == null ? null : String(e.targetId),
+    scope_path: e.scopePath ?? null,
+    before: e.before === undefined ? null : JSON.stringify(e.before),
+    after: e.after === undefined ? null : JSON.stringify(e.after),
+    ip: ctx.ip ?? null,
+    request_id: ctx.requestId ?? null,
+  }));
+  // Bounded batches keep a bulk import under PostgreSQL's parameter limit.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx.insertInto('audit_log').values(rows.slice(i, i + 1000)).execute();
+  }
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+
+/** Everything Shiyu reads from the environment, read and checked once at start. */
+export interface Config {
+  /** `production` never creates demo accounts. */
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where the embedded database, the key file and uploaded files live. */
+  dataDir: string;
+  /** PostgreSQL URL; when empty the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | undefined;
+  /** 32-byte key (hex or base64) for personal data; when empty a key file under dataDir is used. */
+  secretKey: string | undefined;
+  logLevel: string;
+  /** Seed the demo city on first start (never in production). */
+  demo: boolean;
+  /** Largest accepted import file, in bytes. */
+  importMaxBytes: number;
+  /** Sessions expire after this many hours of inactivity. */
+  sessionHours: number;
+  /** Connections in the PostgreSQL pool. */
+  poolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads the configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const demoVar = env.SHIYU_DEMO;
+  if (demoVar !== undefined && !['0', '1', 'true', 'false', ''].includes(demoVar)) {
+    throw new ConfigError(`SHIYU_DEMO must be 1 or 0, got "${demoVar}"`);
+  }
+  return {
+    env: nodeEnv,
+    host: env.HOST || '0.0.0.0',
+    port: intVar(env, 'PORT', 8080, 0, 65535),
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    secretKey: env.SHIYU_SECRET_KEY || undefined,
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    demo: nodeEnv !== 'production' && demoVar !== '0' && demoVar !== 'false',
+    importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 64, 1, 1024) * 1024 * 1024,
+    sessionHours: intVar(env, 'SESSION_HOURS', 12, 1, 24 * 30),
+    poolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
+  };
+}

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlitePool } from './pglite-pool.js';
+import type { DB } from './db.types.js';
+
+export type Db = Kysely<DB>;
+
+/** An open database: the Kysely handle plus how to close it. */
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+// int8 (counts, ids) and numeric (averages) come back as numbers on both backends;
+// dates stay 'YYYY-MM-DD' strings so no time zone shifts a calendar day.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const toNumber = (value: string) => Number(value);
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return toNumber;
+    if (oid === DATE) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** Data directory of the embedded database; in memory when omitted. */
+  pgliteDir?: string;
+  /** An already open PGlite instance (tests share one per worker). */
+  pglite?: PGlite;
+  /** Schema to work in (tests give each file its own). */
+  schema?: string;
+  poolSize?: number;
+}
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      options: options.schema ? `-c search_path=${options.schema}` : undefined,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client losing its server (a database restart) must not crash the process.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  let pglite = options.pglite;
+  const owned = !pglite;
+  if (!pglite) pglite = await createPGlite(options.pgliteDir);
+  if (options.schema) await pglite.exec(`set search_path to ${options.schema}`);
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    // A shared instance stays open for the next borrower.
+    close: async () => {
+      if (owned) await db.destroy();
+    },
+  };
+}
+
+/** Starts an embedded database, parsing types the way the pg pool does. */
+export async function createPGlite(dataDir?: string): Promise<PGlite> {
+  if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  return PGlite.create({
+    dataDir,
+    parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: (v: string) => v },
+  });
+}
+
+/** True when the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,119 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Column types of the tables, as the migrations make them. */
+
+type Id = Generated<number>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb: written as a JSON string, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AdminUnitsTable {
+  id: Id;
+  code: string;
+  name: string;
+  level: 'city' | 'district' | 'township' | 'community';
+  parent_id: number | null;
+  path: string;
+  boundary: Json<unknown> | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface DepartmentsTable {
+  id: Id;
+  code: string;
+  name: string;
+  kind: string;
+  admin_unit_id: number;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Id;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  jurisdiction_id: number | null;
+  department_id: number | null;
+  phone_enc: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  password_changed_at: UpdatedAt;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Date | string;
+  ip: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Id;
+  name: string;
+  key_hash: string;
+  jurisdiction_id: number;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface GridsTable {
+  id: Id;
+  code: string;
+  name: string;
+  community_id: number;
+  path: string;
+  boundary: Json<unknown>;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+  area_m2: number;
+  households: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface GridMembersTable {
+  id: Id;
+  grid_id: number;
+  role: 'worker' | 'leader' | 'police_officer' | 'judge' | 'prosecutor' | 'lawyer';
+  name: string;
+  organization: string | null;
+  phone_enc: string | null;
+  user_id: number | null;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  scope_path: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  ip: string | null;
+  request_id: string | null;
+  chain_no: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface DB {
+  admin_units: AdminUnitsTable;
+  departments: DepartmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  grids: GridsTable;
+  grid_members: GridMembersTable;
+  audit_log: AuditLogTable;
+}

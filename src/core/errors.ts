@@ -1,0 +1,64 @@
+/**
+ * Domain errors. Services throw these; the one error handler in http-errors.ts
+ * turns them into `{"error":{"code","message","field"}}` with the status below.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    /** Extra structured detail returned beside the message (an import report). */
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad input that a schema could not catch; `field` names it. */
+export class ValidationError extends AppError {
+  constructor(field: string, message: string, details?: unknown) {
+    super(400, 'invalid_input', message, field, details);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'sign in first') {
+    super(401, 'unauthorized', message);
+  }
+}
+
+/** The caller may see the record but not do this to it. */
+export class ForbiddenError extends AppError {
+  constructor(message = 'your role may not do this') {
+    super(403, 'forbidden', message);
+  }
+}
+
+/** Absent, or outside the caller's jurisdiction: the two are indistinguishable on purpose. */
+export class NotFoundError extends AppError {
+  constructor(what: string, message?: string) {
+    super(404, 'not_found', message ?? `${what} not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, field?: string, details?: unknown) {
+    super(409, 'conflict', message, field, details);
+  }
+}
+
+/** A whole import refused; `details` lists every offending row or feature. */
+export class ImportRejectedError extends AppError {
+  constructor(message: string, readonly problems: ImportProblem[]) {
+    super(422, 'import_rejected', message, 'file', { problems });
+  }
+}
+
+/** One rejected row or feature of an import, named so a person can find it. */
+export interface ImportProblem {
+  /** 1-based row (CSV/XLSX, after the header) or 0-based feature index (GeoJSON). */
+  index: number;
+  code?: string;
+  problems: string[];
+}

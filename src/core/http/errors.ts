@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+interface AjvIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+/** 'boundary/coordinates/0' → 'boundary.coordinates.0', the name a caller sees in `field`. */
+function fieldOf(issue: AjvIssue, context: string | undefined): string {
+  const parts = (issue.instancePath ?? '').split('/').filter(Boolean);
+  const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty;
+  if (extra) parts.push(extra);
+  return parts.length ? parts.join('.') : (context ?? 'body');
+}
+
+function body(code: string, message: string, field?: string, details?: unknown) {
+  return { error: { code, message, ...(field ? { field } : {}), ...(details ? { details } : {}) } };
+}
+
+/**
+ * The one place errors become HTTP answers: domain errors keep their status,
+ * schema failures name the field, and nothing unexpected leaks its message.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send(body(error.code, error.message, error.field, error.details));
+    }
+    const fe = error as FastifyError & { validationContext?: string };
+    if (fe.validation && fe.validation.length) {
+      const issue = fe.validation[0] as AjvIssue;
+      const field = fieldOf(issue, fe.validationContext);
+      const message = issue.params?.additionalProperty
+        ? `${field} is not a known field`
+        : `${field} ${issue.message ?? 'is invalid'}`;
+      return reply.status(400).send(body('invalid_input', message, field));
+    }
+    const status = fe.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError
+        ? 'invalid_json'
+        : status === 413 ? 'payload_too_large'
+        : status === 415 ? 'unsupported_media_type'
+        : status === 429 ? 'too_many_requests'
+        : 'bad_request';
+      return reply.status(status).send(body(code, error.message, status === 413 || code === 'invalid_json' ? 'body' : undefined));
+    }
+    request.log.error({ err: error }, 'request failed');
+    if (isUnavailable(error)) {
+      return reply.status(503).header('retry-after', '5').send(body('unavailable', 'the database is not answering; try again shortly'));
+    }
+    return reply.status(500).send(body('internal', 'something went wrong on our side; it has been logged'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(body('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+/** Connection-level failures mean "try again", not "we are broken". */
+function isUnavailable(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
+    || /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}

@@ -1,0 +1,117 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { ValidationError } from '../core/errors.js';
+
+/** One row of a CSV/XLSX sheet or one GeoJSON feature, before it is checked. */
+export interface ImportRow {
+  /** 1-based data row for sheets, 0-based feature index for GeoJSON: what the report names. */
+  index: number;
+  props: Record<string, unknown>;
+  geometry?: unknown;
+}
+
+export type ImportFormat = 'geojson' | 'csv' | 'xlsx';
+
+/** Decides the format from the file name, else from the first bytes. */
+export function detectFormat(content: Buffer, filename?: string): ImportFormat {
+  const ext = filename?.toLowerCase().split('.').pop();
+  if (ext === 'geojson' || ext === 'json') return 'geojson';
+  if (ext === 'xlsx') return 'xlsx';
+  if (ext === 'csv') return 'csv';
+  if (content[0] === 0x50 && content[1] === 0x4b) return 'xlsx'; // 'PK': a zip, as XLSX is
+  const head = content.subarray(0, 64).toString('utf8').trimStart();
+  return head.startsWith('{') ? 'geojson' : 'csv';
+}
+
+/** Reads a file into rows; a file that cannot be read at all is refused naming the file. */
+export async function readImportFile(content: Buffer, format: ImportFormat): Promise<ImportRow[]> {
+  if (content.length === 0) throw new ValidationError('file', 'the file is empty');
+  switch (format) {
+    case 'geojson':
+      return readGeoJson(content);
+    case 'csv':
+      return readCsv(content);
+    case 'xlsx':
+      return readXlsx(content);
+  }
+}
+
+function readGeoJson(content: Buffer): ImportRow[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(content.toString('utf8'));
+  } catch (err) {
+    throw new ValidationError('file', `the file is not valid JSON: ${(err as Error).message}`);
+  }
+  const obj = doc as { type?: unknown; features?: unknown };
+  const features = obj?.type === 'FeatureCollection' ? obj.features : obj?.type === 'Feature' ? [doc] : undefined;
+  if (!Array.isArray(features)) throw new ValidationError('file', 'a GeoJSON import must be a FeatureCollection or a Feature');
+  if (features.length === 0) throw new ValidationError('file', 'the FeatureCollection has no features');
+  return features.map((f: { type?: unknown; properties?: unknown; geometry?: unknown }, index) => ({
+    index,
+    props: f && typeof f.properties === 'object' && f.properties !== null ? (f.properties as Record<string, unknown>) : {},
+    geometry: f?.type === 'Feature' ? f.geometry : { invalid: 'not a Feature' },
+  }));
+}
+
+/** A sheet's `geometry` column may hold GeoJSON geometry text. */
+function sheetRow(index: number, record: Record<string, unknown>): ImportRow {
+  const { geometry, ...props } = record;
+  let parsed: unknown;
+  if (typeof geometry === 'string' && geometry.trim()) {
+    try {
+      parsed = JSON.parse(geometry);
+    } catch {
+      parsed = { invalid: 'the geometry column is not GeoJSON' };
+    }
+  }
+  return { index, props, geometry: parsed };
+}
+
+function readCsv(content: Buffer): ImportRow[] {
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(content, { columns: (h: string[]) => h.map(normaliseHeader), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  } catch (err) {
+    throw new ValidationError('file', `the CSV file could not be read: ${(err as Error).message}`);
+  }
+  if (records.length === 0) throw new ValidationError('file', 'the CSV file has a header but no rows');
+  return records.map((r, i) => sheetRow(i + 1, r));
+}
+
+async function readXlsx(content: Buffer): Promise<ImportRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new ValidationError('file', `the XLSX file could not be read: ${(err as Error).message}`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet || sheet.rowCount < 2) throw new ValidationError('file', 'the first sheet has no data rows');
+  const header = (sheet.getRow(1).values as unknown[]).map((v) => normaliseHeader(String(v ?? '')));
+  const rows: ImportRow[] = [];
+  sheet.eachRow((row, rowNumber) => {
+    if (rowNumber === 1) return;
+    const values = row.values as unknown[];
+    const record: Record<string, unknown> = {};
+    header.forEach((name, col) => {
+      if (!name) return;
+      const cell = values[col];
+      record[name] = cell && typeof cell === 'object' && 'text' in cell ? (cell as { text: unknown }).text : cell ?? '';
+    });
+    rows.push(sheetRow(rowNumber - 1, record));
+  });
+  return rows;
+}
+
+function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/** A string property, trimmed; empty and missing both become undefined. */
+export function text(props: Record<string, unknown>, key: string): string | undefined {
+  const value = props[key];
+  if (value === undefined || value === null) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+}

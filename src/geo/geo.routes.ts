@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Env } from '../core/env.js';
+import { ValidationError } from '../core/errors.js';
+import { AdminUnitTreeQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
+import * as geo from './geo.service.js';
+import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
+import type { Static } from 'typebox';
+
+const RAW_TYPES = ['application/geo+json', 'text/csv', 'application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+/** Geography: the admin tree, grids, point lookup and imports. */
+export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Promise<void> {
+  // Import files come as multipart uploads or as the raw request body.
+  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: env.config.importMaxBytes }, (_req, body, done) => done(null, body));
+
+  app.get('/api/v1/admin-units', {
+    schema: { tags: ['geo'], summary: 'The admin-unit tree under your jurisdiction', querystring: AdminUnitTreeQuery },
+  }, async (request) => {
+    const query = request.query as Static<typeof AdminUnitTreeQuery>;
+    return { items: await geo.adminUnitTree(env, request.ctx, { maxLevel: query.maxLevel }) };
+  });
+
+  app.get('/api/v1/admin-units/:id', {
+    schema: { tags: ['geo'], summary: 'One admin unit with its ancestors and children', params: IdParams },
+  }, async (request) => geo.getAdminUnit(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
+  app.get('/api/v1/grids', {
+    schema: { tags: ['geo'], summary: 'Grids, paged, optionally under one admin unit', querystring: GridListQuery },
+  }, async (request) => geo.listGrids(env, request.ctx, request.query as Static<typeof GridListQuery>));
+
+  app.get('/api/v1/grids/locate', {
+    schema: { tags: ['geo'], summary: 'The grid and admin units at a WGS84 point', querystring: LocateQuery },
+  }, async (request) => {
+    const { lon, lat } = request.query as Static<typeof LocateQuery>;
+    return geo.locate(env, request.ctx, lon, lat);
+  });
+
+  app.get('/api/v1/grids/:id', {
+    schema: { tags: ['geo'], summary: 'One grid as a GeoJSON Feature with its workers and liaisons', params: IdParams },
+  }, async (request) => geo.getGrid(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
+  app.post('/api/v1/geo/imports', {
+    bodyLimit: env.config.importMaxBytes,
+    schema: {
+      tags: ['geo'],
+      summary: 'Import admin units, grids or grid members from GeoJSON, CSV or XLSX; all or nothing',
+      description: 'Send the file as multipart (field "file") or as the raw body. A rejected import answers 422 with a report naming each offending row or feature.',
+      querystring: ImportQuery,
+    },
+  }, async (request, reply) => {
+    const query = request.query as Static<typeof ImportQuery>;
+    const file = await readUpload(request, env.config.importMaxBytes);
+    const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename);
+    const rows = await readImportFile(file.content, format);
+    const result = await geo.importGeography(env, request.ctx, query.kind, rows);
+    return reply.status(201).send(result);
+  });
+}
+
+async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ content: Buffer; filename?: string }> {
+  if (request.isMultipart()) {
+    const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
+    if (!part) throw new ValidationError('file', 'the upload has no file part');
+    return { content: await part.toBuffer(), filename: part.filename };
+  }
+  const body = request.body;
+  if (Buffer.isBuffer(body)) return { content: body };
+  if (body && typeof body === 'object') return { content: Buffer.from(JSON.stringify(body)) };
+  throw new ValidationError('file', 'send the file as multipart/form-data or as the request body');
+}

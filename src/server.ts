@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { sealAudit } from './core/audit-chain.js';
+import type { Config } from './core/config.js';
+import { openInstance, type Instance } from './core/instance.js';
+import { seedDemo, type DemoAccount, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
+import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  instance: Instance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The only place that listens. Seeds the demo city on a fresh database when asked,
+ * seals the audit chain every second, and on SIGTERM stops taking requests, lets
+ * those in flight finish, seals what they wrote and closes the database.
+ */
+export async function startServer(config: Config, options: { demo: boolean; log?: (line: string) => void }): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const instance = await openInstance(config);
+  const { env } = instance;
+  if (options.demo && config.demo && (await unitIdsUnder(env, '')).length === 0) {
+    log('First start: building the demo city (Nantong)…');
+    const started = Date.now();
+    const seeded = await seedDemo(env, { cities: ['nantong'], seed: 1, gridsPerCommunity: 5 });
+    log(`Demo city ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seeded.units} admin units, ${seeded.grids} grids.`);
+    printAccounts(seeded.accounts, log);
+  }
+  await locatePoint(env, 0, 0); // loads the admin tree and the grid index before the first request
+  const app = await buildApp(env);
+  const sealer = setInterval(() => {
+    sealAudit(env.db, env.auditKey).catch((err) => app.log.warn({ err }, 'audit sealing failed; will retry'));
+  }, 1000);
+  sealer.unref();
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  log(`Shiyu is serving ${url} (database: ${instance.database.kind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'})`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= (async () => {
+    clearInterval(sealer);
+    await app.close();
+    await sealAudit(env.db, env.auditKey).catch(() => {});
+    await instance.close();
+  })());
+  return { app, instance, url, stop };
+}
+
+function printAccounts(list: DemoAccount[], log: (line: string) => void): void {
+  log(`Demo accounts (password "${DEMO_PASSWORD}"):`);
+  for (const a of list) log(`  ${a.username.padEnd(20)} ${a.role.padEnd(20)} ${a.jurisdiction}`);
+  log(`Open311 API key: ${DEMO_OPEN311_KEY}`);
+}
