@@ -60,16 +60,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const owned = !pglite;
   if (!pglite) pglite = await createPGlite(options.pgliteDir);
   if (options.schema) await pglite.exec(`set search_path to ${options.schema}`);
-  const pool = new PGlitePool(pglite);
+  // A shared instance stays open for the next borrower when this handle closes.
+  const pool = new PGlitePool(pglite, owned);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    kind: 'pglite',
-    // A shared instance stays open for the next borrower.
-    close: async () => {
-      if (owned) await db.destroy();
-    },
-  };
+  return { db, kind: 'pglite', close: () => db.destroy() };
 }
 
 /** Starts an embedded database, parsing types the way the pg pool does. */

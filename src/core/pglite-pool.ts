@@ -12,7 +12,8 @@ export class PGlitePool implements PostgresPool {
   private busy = false;
   private ended = false;
 
-  constructor(readonly pglite: PGlite) {}
+  /** `owned`: closing the pool closes the database (not so for a shared test instance). */
+  constructor(readonly pglite: PGlite, private readonly owned = true) {}
 
   async connect(): Promise<PostgresPoolClient> {
     if (this.ended) throw new Error('the embedded database is closed');
@@ -62,6 +63,6 @@ export class PGlitePool implements PostgresPool {
     // Wait for the current borrower so an in-flight transaction finishes before close.
     if (this.busy) await new Promise<void>((resolve) => this.queue.push(resolve));
     this.ended = true;
-    await this.pglite.close();
+    if (this.owned) await this.pglite.close();
   }
 }
