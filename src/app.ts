@@ -11,6 +11,7 @@ import type { Env } from './core/env.js';
 import { registerAuthentication } from './core/http/auth.js';
 import { registerErrorHandling } from './core/http/errors.js';
 import { registerMetrics } from './core/http/metrics.js';
+import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
 
@@ -31,13 +32,13 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
     },
     trustProxy: false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   registerErrorHandling(app);
+  registerValidation(app);
   await app.register(helmet, { global: true });
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {

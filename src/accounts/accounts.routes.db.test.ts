@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInstance, type TestInstance } from '../../test/app.js';
+
+let t: TestInstance;
+let city: number;
+beforeAll(async () => {
+  t = await testInstance();
+  city = await unitId('320600');
+});
+afterAll(async () => { await t.close(); });
+
+const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, headers });
+
+async function unitId(code: string): Promise<number> {
+  const row = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+describe('login', () => {
+  it('answers a token and the user for the right password', async () => {
+    const res = await login('dispatcher_d1', 'demo');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.user).toMatchObject({ username: 'dispatcher_d1', role: 'dispatcher', jurisdiction: { code: '320613', name: '崇川区' } });
+    expect(body.user).not.toHaveProperty('passwordHash');
+    const me = await t.as(body.token)({ url: '/api/v1/auth/me' });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().username).toBe('dispatcher_d1');
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const wrong = await login('admin', 'nope', { 'x-forwarded-for': '1' });
+    const unknown = await login('nobody', 'demo');
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe(unknown.json().error.message);
+  });
+
+  it('names the field for bad input and never answers 500', async () => {
+    const cases: [unknown, string][] = [
+      [{ password: 'demo' }, 'username'],
+      [{ username: 'admin' }, 'password'],
+      [{ username: 'x'.repeat(65), password: 'demo' }, 'username'],
+      [{ username: 42, password: 'demo' }, 'username'],
+      [{ username: 'admin', password: 'demo', extra: 1 }, 'extra'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: payload as object });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'invalid_input', field });
+    }
+    const broken = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('invalid_json');
+  });
+
+  it('slows password guessing after ten failures from one address', async () => {
+    const app = t.app;
+    const attempt = () => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'mediator', password: 'guess' }, remoteAddress: '10.9.9.9' });
+    for (let i = 0; i < 10; i++) expect((await attempt()).statusCode).toBe(401);
+    const limited = await attempt();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('too_many_requests');
+    // The right password is refused too while the window lasts: that is the point.
+    const right = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'mediator', password: 'demo' }, remoteAddress: '10.9.9.9' });
+    expect(right.statusCode).toBe(429);
+  });
+});
+
+describe('sessions', () => {
+  it('refuses a forged or malformed token', async () => {
+    const forged = await t.as('A'.repeat(43))({ url: '/api/v1/auth/me' });
+    expect(forged.statusCode).toBe(401);
+    const malformed = await t.app.inject({ url: '/api/v1/auth/me', headers: { authorization: 'Basic abc' } });
+    expect(malformed.statusCode).toBe(401);
+  });
+
+  it('ends the session on logout', async () => {
+    const token = (await login('leader', 'demo')).json().token;
+    expect((await t.as(token)({ method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(204);
+    expect((await t.as(token)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+  });
+
+  it('refuses a token whose session has expired', async () => {
+    const token = (await login('assessor', 'demo')).json().token;
+    await t.env.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    expect((await t.as(token)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+  });
+
+  it('changes a password, keeps this session and ends the others', async () => {
+    const admin = await t.login('admin');
+    const created = await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'pw_user', displayName: '改密', password: 'first-pass', role: 'mediator', jurisdictionId: city } });
+    expect(created.statusCode).toBe(201);
+    const a = (await login('pw_user', 'first-pass')).json().token;
+    const b = (await login('pw_user', 'first-pass')).json().token;
+    const wrong = await t.as(a)({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'nope', newPassword: 'second-pass' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.field).toBe('currentPassword');
+    const short = await t.as(a)({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'first-pass', newPassword: 'short' } });
+    expect(short.json().error.field).toBe('newPassword');
+    const ok = await t.as(a)({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'first-pass', newPassword: 'second-pass' } });
+    expect(ok.statusCode).toBe(204);
+    expect((await t.as(a)({ url: '/api/v1/auth/me' })).statusCode).toBe(200);
+    expect((await t.as(b)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect((await login('pw_user', 'first-pass')).statusCode).toBe(401);
+    expect((await login('pw_user', 'second-pass')).statusCode).toBe(200);
+  });
+
+  it("refuses a deactivated user's token", async () => {
+    const admin = await t.login('admin');
+    const created = (await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'leaver', displayName: '离职', password: 'leaver-pass', role: 'mediator', jurisdictionId: city } })).json();
+    const token = (await login('leaver', 'leaver-pass')).json().token;
+    expect((await t.as(admin)({ method: 'DELETE', url: `/api/v1/users/${created.id}` })).statusCode).toBe(204);
+    expect((await t.as(token)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect((await login('leaver', 'leaver-pass')).statusCode).toBe(401);
+  });
+});
+
+describe('users', () => {
+  it('refuses an anonymous caller', async () => {
+    const res = await t.app.inject({ url: '/api/v1/users' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('unauthorized');
+  });
+
+  it('refuses a role without users.read', async () => {
+    const res = await t.as(await t.login('dispatcher'))({ url: '/api/v1/users' });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it("hides users outside the caller's jurisdiction", async () => {
+    const admin = await t.login('admin');
+    const d1 = await unitId('320613');
+    const made = await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'leader_d1', displayName: '崇川区领导', password: 'leader-pass', role: 'leader', jurisdictionId: d1 } });
+    expect(made.statusCode).toBe(201);
+    const token = (await login('leader_d1', 'leader-pass')).json().token;
+    const list = await t.as(token)({ url: '/api/v1/users?pageSize=500' });
+    expect(list.statusCode).toBe(200);
+    const names = list.json().items.map((u: { username: string }) => u.username);
+    expect(names).toContain('dispatcher_d1');
+    expect(names).not.toContain('dispatcher_d2');
+    expect(names).not.toContain('admin');
+    const d2user = await t.env.db.selectFrom('users').select('id').where('username', '=', 'dispatcher_d2').executeTakeFirstOrThrow();
+    const hidden = await t.as(token)({ url: `/api/v1/users/${d2user.id}` });
+    expect(hidden.statusCode).toBe(404);
+    // A district admin cannot place a user in another district either.
+    const d2 = await unitId('320612');
+    const districtAdmin = await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'admin_d1', displayName: '崇川区管理员', password: 'admin-pass', role: 'admin', jurisdictionId: d1 } });
+    expect(districtAdmin.statusCode).toBe(201);
+    const da = (await login('admin_d1', 'admin-pass')).json().token;
+    const outside = await t.as(da)({ method: 'POST', url: '/api/v1/users', payload: { username: 'sneaky', displayName: 'x', password: 'sneaky-pass', role: 'dispatcher', jurisdictionId: d2 } });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().error.field).toBe('jurisdictionId');
+  });
+
+  it('masks phone numbers for roles that do not need them and audits unmasked reads', async () => {
+    const admin = await t.login('admin');
+    const made = (await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'phoned', displayName: '有电话', password: 'phoned-pass', role: 'mediator', jurisdictionId: city, phone: '13812345678' } })).json();
+    const asAuditor = await t.as(await t.login('auditor'))({ url: `/api/v1/users/${made.id}` });
+    expect(asAuditor.json().phone).toBe('138****5678');
+    const before = await t.env.db.selectFrom('audit_log').select('id').where('action', '=', 'personal_data.read').where('target_id', '=', String(made.id)).execute();
+    const asAdmin = await t.as(admin)({ url: `/api/v1/users/${made.id}` });
+    expect(asAdmin.json().phone).toBe('13812345678');
+    const after = await t.env.db.selectFrom('audit_log').selectAll().where('action', '=', 'personal_data.read').where('target_id', '=', String(made.id)).execute();
+    expect(after.length).toBe(before.length + 1);
+    expect(after.at(-1)).toMatchObject({ actor_name: 'admin', target_type: 'user' });
+  });
+
+  it('stores phone numbers encrypted', async () => {
+    const row = await t.env.db.selectFrom('users').select('phone_enc').where('username', '=', 'phoned').executeTakeFirstOrThrow();
+    expect(row.phone_enc).not.toContain('13812345678');
+    expect(t.env.cipher.decrypt(row.phone_enc!)).toBe('13812345678');
+  });
+
+  it('refuses a taken username and bad fields', async () => {
+    const admin = await t.as(await t.login('admin'));
+    const taken = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'admin', displayName: 'x', password: 'long-enough', role: 'admin', jurisdictionId: city } });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.field).toBe('username');
+    const badRole = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'r1', displayName: 'x', password: 'long-enough', role: 'king', jurisdictionId: city } });
+    expect(badRole.statusCode).toBe(400);
+    expect(badRole.json().error.field).toBe('role');
+    const badPhone = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'r2', displayName: 'x', password: 'long-enough', role: 'mediator', jurisdictionId: city, phone: '<script>' } });
+    expect(badPhone.json().error.field).toBe('phone');
+    const unknownUnit = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'r3', displayName: 'x', password: 'long-enough', role: 'mediator', jurisdictionId: 999999 } });
+    expect(unknownUnit.statusCode).toBe(400);
+    expect(unknownUnit.json().error.field).toBe('jurisdictionId');
+    const badId = await admin({ url: '/api/v1/users/abc' });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json().error.field).toBe('id');
+  });
+
+  it('records every account write in the audit trail with actor and address', async () => {
+    const rows = await t.env.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.create').where('actor_name', '=', 'admin').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0].ip).toBeTruthy();
+    expect(rows[0].request_id).toBeTruthy();
+    expect(JSON.stringify(rows)).not.toContain('long-enough');
+  });
+});
