@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInstance, type TestInstance } from './app.js';
+
+let t: TestInstance;
+beforeAll(async () => { t = await testInstance(); });
+afterAll(async () => { await t.close(); });
+
+describe('api basics', () => {
+  it('answers /healthz with the database state', async () => {
+    const res = await t.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('describes every API route in /api/openapi.json', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const described = new Set(Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+    const registered: string[] = [];
+    for (const line of t.app.printRoutes({ commonPrefix: false, includeHooks: false, method: undefined }).split('\n')) {
+      const m = /(\/api\/v1\/[^\s]*) \(([A-Z, ]+)\)/.exec(line.replace(/^[\s│├└─]+/, ''));
+      if (m) for (const method of m[2].split(', ')) if (method !== 'HEAD') registered.push(`${method} ${m[1].replace(/:(\w+)/g, '{$1}')}`);
+    }
+    expect(registered.length).toBeGreaterThan(10);
+    for (const route of registered) expect(described, route).toContain(route);
+  });
+
+  it('answers errors in one shape, with security headers and a request id', async () => {
+    const res = await t.app.inject({ url: '/api/v1/nowhere', headers: { 'x-request-id': 'trace-123' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/v1/nowhere' } });
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const own = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(own.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses an oversized JSON body with 413 naming the body', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'a', password: 'x'.repeat(2 * 1024 * 1024) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatchObject({ code: 'payload_too_large', field: 'body' });
+  });
+
+  it('exports Prometheus metrics', async () => {
+    await t.app.inject({ url: '/healthz' });
+    const res = await t.app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toMatch(/shiyu_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(res.body).toContain('process_resident_memory_bytes');
+  });
+});
