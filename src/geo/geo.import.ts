@@ -12,12 +12,26 @@ export interface ImportRow {
 
 export type ImportFormat = 'geojson' | 'csv' | 'xlsx';
 
-/** Decides the format from the file name, else from the first bytes. */
-export function detectFormat(content: Buffer, filename?: string): ImportFormat {
+/** Stands in for a geometry a reader could not take (not a Feature, not GeoJSON text), saying why. */
+export class UnreadableGeometry {
+  constructor(readonly reason: string) {}
+}
+
+const MEDIA_TYPES: Record<string, ImportFormat> = {
+  'application/geo+json': 'geojson',
+  'application/json': 'geojson',
+  'text/csv': 'csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+};
+
+/** Decides the format from the file name, else from the declared media type, else from the first bytes. */
+export function detectFormat(content: Buffer, filename?: string, mediaType?: string): ImportFormat {
   const ext = filename?.toLowerCase().split('.').pop();
   if (ext === 'geojson' || ext === 'json') return 'geojson';
   if (ext === 'xlsx') return 'xlsx';
   if (ext === 'csv') return 'csv';
+  const declared = mediaType?.split(';')[0].trim().toLowerCase();
+  if (declared && Object.hasOwn(MEDIA_TYPES, declared)) return MEDIA_TYPES[declared];
   if (content[0] === 0x50 && content[1] === 0x4b) return 'xlsx'; // 'PK': a zip, as XLSX is
   const head = content.subarray(0, 64).toString('utf8').trimStart();
   return head.startsWith('{') ? 'geojson' : 'csv';
@@ -39,7 +53,8 @@ export async function readImportFile(content: Buffer, format: ImportFormat): Pro
 function readGeoJson(content: Buffer): ImportRow[] {
   let doc: unknown;
   try {
-    doc = JSON.parse(content.toString('utf8'));
+    // Editors on Windows often save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    doc = JSON.parse(content.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new ValidationError('file', `the file is not valid JSON: ${(err as Error).message}`);
   }
@@ -50,7 +65,7 @@ function readGeoJson(content: Buffer): ImportRow[] {
   return features.map((f: { type?: unknown; properties?: unknown; geometry?: unknown }, index) => ({
     index,
     props: f && typeof f.properties === 'object' && f.properties !== null ? (f.properties as Record<string, unknown>) : {},
-    geometry: f?.type === 'Feature' ? f.geometry : { invalid: 'not a Feature' },
+    geometry: f?.type === 'Feature' ? f.geometry : new UnreadableGeometry('is not a GeoJSON Feature'),
   }));
 }
 
@@ -62,7 +77,7 @@ function sheetRow(index: number, record: Record<string, unknown>): ImportRow {
     try {
       parsed = JSON.parse(geometry);
     } catch {
-      parsed = { invalid: 'the geometry column is not GeoJSON' };
+      parsed = new UnreadableGeometry('the geometry column is not GeoJSON');
     }
   }
   return { index, props, geometry: parsed };
@@ -73,7 +88,8 @@ function readCsv(content: Buffer): ImportRow[] {
   try {
     records = parseCsv(content, { columns: (h: string[]) => h.map(normaliseHeader), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (err) {
-    throw new ValidationError('file', `the CSV file could not be read: ${(err as Error).message}`);
+    // The parser quotes the offending field, which in a broken file can be megabytes long.
+    throw new ValidationError('file', `the CSV file could not be read: ${shorten((err as Error).message, 300)}`);
   }
   if (records.length === 0) throw new ValidationError('file', 'the CSV file has a header but no rows');
   return records.map((r, i) => sheetRow(i + 1, r));
@@ -102,6 +118,10 @@ async function readXlsx(content: Buffer): Promise<ImportRow[]> {
     rows.push(sheetRow(rowNumber - 1, record));
   });
   return rows;
+}
+
+function shorten(message: string, max: number): string {
+  return message.length <= max ? message : `${message.slice(0, max)}…`;
 }
 
 function normaliseHeader(name: string): string {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { requireAccess } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
 import { AdminUnitTreeQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
@@ -41,6 +42,10 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
 
   app.post('/api/v1/geo/imports', {
     bodyLimit: env.config.importMaxBytes,
+    // Checked again by the service; here so that nobody else's upload (up to importMaxBytes) is read and parsed.
+    onRequest: async (request) => {
+      requireAccess(request.ctx.actor, 'geo.import');
+    },
     schema: {
       tags: ['geo'],
       summary: 'Import admin units, grids or grid members from GeoJSON, CSV or XLSX; all or nothing',
@@ -50,21 +55,27 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
   }, async (request, reply) => {
     const query = request.query as Static<typeof ImportQuery>;
     const file = await readUpload(request, env.config.importMaxBytes);
-    const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename);
+    const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename, file.mediaType);
     const rows = await readImportFile(file.content, format);
     const result = await geo.importGeography(env, request.ctx, query.kind, rows);
     return reply.status(201).send(result);
   });
 }
 
-async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ content: Buffer; filename?: string }> {
+async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ content: Buffer; filename?: string; mediaType?: string }> {
   if (request.isMultipart()) {
-    const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
-    if (!part) throw new ValidationError('file', 'the upload has no file part');
-    return { content: await part.toBuffer(), filename: part.filename };
+    try {
+      const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
+      if (!part) throw new ValidationError('file', 'the upload has no file part');
+      return { content: await part.toBuffer(), filename: part.filename, mediaType: part.mimetype };
+    } catch (err) {
+      // Limits come with their own 4xx status; a malformed or cut-off form comes from the parser without one.
+      if (err instanceof ValidationError || (err as FastifyError).statusCode) throw err;
+      throw new ValidationError('file', `the multipart upload could not be read: ${(err as Error).message}`);
+    }
   }
   const body = request.body;
-  if (Buffer.isBuffer(body)) return { content: body };
+  if (Buffer.isBuffer(body)) return { content: body, mediaType: request.headers['content-type'] };
   if (body && typeof body === 'object') return { content: Buffer.from(JSON.stringify(body)) };
   throw new ValidationError('file', 'send the file as multipart/form-data or as the request body');
 }

@@ -205,18 +205,19 @@ async function importAdminUnits(env: Env, ctx: RequestContext, rows: ImportRow[]
   for (const u of parsed) {
     if (seen.has(u.code)) u.problems.push(`code ${u.code} appears more than once`);
     if (u.parentCode) {
-      const parentLevel = seen.get(u.parentCode) ?? state.unitsByCode.get(u.parentCode)?.level;
-      const existing = state.unitsByCode.get(u.parentCode);
+      // A parent outside the jurisdiction answers as if it did not exist.
+      const stored = state.unitsByCode.get(u.parentCode);
+      const parentLevel = seen.get(u.parentCode) ?? (stored?.path.startsWith(prefix) ? stored.level : undefined);
       if (!parentLevel) u.problems.push(`parent_code ${u.parentCode} is not a known admin unit`);
       else if (LEVELS.indexOf(parentLevel) !== LEVELS.indexOf(u.level) - 1) u.problems.push(`a ${u.level} cannot sit under a ${parentLevel}`);
-      else if (existing && !existing.path.startsWith(prefix)) u.problems.push(`parent_code ${u.parentCode} is outside your jurisdiction`);
     } else if (u.level === 'city' && prefix !== '') {
       u.problems.push('only an instance-wide administrator may add a city');
     }
     const existing = state.unitsByCode.get(u.code);
-    const parentId = u.parentCode ? state.unitsByCode.get(u.parentCode)?.id : null;
+    const existingParent = existing?.parentId == null ? undefined : state.units.get(existing.parentId)?.code;
     // Paths of a moved unit's descendants would go stale: moving is a separate, deliberate operation.
-    if (existing && (existing.level !== u.level || (parentId !== undefined && existing.parentId !== parentId))) {
+    // Compared by code, so a move under a parent the same file adds is caught too.
+    if (existing && (existing.level !== u.level || (u.parentCode !== undefined && existingParent !== u.parentCode))) {
       u.problems.push(`code ${u.code} already exists at another place or level; moving units is not supported by import`);
     }
     seen.set(u.code, u.level);
@@ -265,24 +266,37 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
     else if (seen.has(code)) p.push(`code ${code} appears more than once`);
     if (code) seen.add(code);
     checkName(name, 100, p);
-    const community = communityCode ? state.unitsByCode.get(communityCode) : undefined;
+    // A unit outside the jurisdiction answers as if it did not exist.
+    const found = communityCode ? state.unitsByCode.get(communityCode) : undefined;
+    const community = found?.path.startsWith(prefix) ? found : undefined;
     if (!communityCode) p.push('community_code is missing');
     else if (!community) p.push(`community_code ${communityCode} is not a known admin unit`);
     else if (community.level !== 'community') p.push(`community_code ${communityCode} is a ${community.level}, not a community`);
-    else if (!community.path.startsWith(prefix)) p.push(`community ${communityCode} is outside your jurisdiction`);
     const households = householdsText === undefined ? null : Number(householdsText);
     if (households !== null && (!Number.isInteger(households) || households < 0 || households > 1_000_000)) p.push('households must be a whole number from 0 to 1,000,000');
     p.push(...geometryProblems(row.geometry));
     if (p.length) problems.push({ index: row.index, code, problems: p });
     else proposed.push({ index: row.index, code: code!, name: name!, communityCode: communityCode!, geometry: row.geometry as Area, households, communityId: community!.id, path: community!.path });
   }
-  if (problems.length) reject('grids', problems);
+  // Upserting by code would otherwise pull a grid out of a community the file does not
+  // replace, leaving a hole there.
+  const replaced = new Set(proposed.map((g) => g.path));
+  for (const [code, grid] of await repo.findGridIdsByCode(env.db, proposed.map((g) => g.code))) {
+    if (replaced.has(grid.path)) continue;
+    const owner = state.units.get(Number(grid.path.split('/').at(-2))); // a grid's path is its community's
+    const g = proposed.find((x) => x.code === code)!;
+    problems.push({ index: g.index, code, problems: [owner && owner.path.startsWith(prefix)
+      ? `code ${code} is already used by a grid of community ${owner.code}`
+      : `code ${code} is already used by another grid`] });
+  }
+  if (problems.length) reject('grids', problems.sort((a, b) => a.index - b.index));
 
   const communityIds = [...new Set(proposed.map((g) => g.communityId))];
   const boundaries = await repo.adminUnitBoundaries(env.db, communityIds);
   const communityBoundaries = new Map(proposed.map((g) => [g.communityCode, boundaries.get(g.communityId) ?? null]));
   const boxes = proposed.map((g) => bbox(g.geometry));
-  const extent: BBox = [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
+  // A loop, not Math.min(...spread): a city-sized file would overflow the call stack.
+  const extent: BBox = boxes.reduce<BBox>((e, b) => [Math.min(e[0], b[0]), Math.min(e[1], b[1]), Math.max(e[2], b[2]), Math.max(e[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
   const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds)).map((n) => ({ code: n.code, geometry: n.boundary as Area }));
   const ruleProblems = checkGridSet(proposed, communityBoundaries, neighbours);
   if (ruleProblems.size) {
@@ -324,6 +338,8 @@ const MEMBER_ROLES: Record<string, GridMemberRecord['role']> = {
   lawyer: 'lawyer', 律师: 'lawyer',
 };
 const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
+/** Roles a grid has one of: a grid shows one leader and one of each liaison. */
+const SINGLE_ROLES = new Set<GridMemberRecord['role']>(['leader', 'police_officer', 'judge', 'prosecutor', 'lawyer']);
 
 async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[]): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);
@@ -332,6 +348,7 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
   const problems: ImportProblem[] = [];
   const members: repo.GridMemberWrite[] = [];
   const memberPaths: string[] = [];
+  const single = new Map<string, number>();
   for (const row of rows) {
     const p: string[] = [];
     const gridCode = text(row.props, 'grid_code');
@@ -342,11 +359,17 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     const grid = gridCode ? grids.get(gridCode) : undefined;
     if (!gridCode) p.push('grid_code is missing');
     else if (!grid || !grid.path.startsWith(prefix)) p.push(`grid_code ${gridCode} is not a known grid`);
-    const role = roleText ? MEMBER_ROLES[roleText.toLowerCase()] : undefined;
+    const roleKey = roleText?.toLowerCase();
+    const role = roleKey && Object.hasOwn(MEMBER_ROLES, roleKey) ? MEMBER_ROLES[roleKey] : undefined;
     if (!role) p.push(`role must be one of worker, leader, police_officer, judge, prosecutor, lawyer`);
     checkName(name, 50, p);
     if (phone && !PHONE.test(phone)) p.push('phone must be 5–20 digits');
     if (organization && organization.length > 100) p.push('organization is longer than 100 characters');
+    if (p.length === 0 && SINGLE_ROLES.has(role!)) {
+      const first = single.get(`${gridCode}/${role}`);
+      if (first !== undefined) p.push(`grid ${gridCode} has one ${role!.replace('_', ' ')}; row ${first} already names one`);
+      else single.set(`${gridCode}/${role}`, row.index);
+    }
     if (p.length) problems.push({ index: row.index, code: gridCode, problems: p });
     else {
       members.push({ gridId: grid!.id, role: role!, name: name!, organization: organization ?? null, phoneEnc: env.cipher.encryptOptional(phone), userId: null });
