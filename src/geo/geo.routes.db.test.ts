@@ -18,13 +18,22 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); });
 
-/** A point well inside a grid: the centroid of a small triangle fan, checked to be inside. */
+/** Distance in degrees from a point to the segment a–b. */
+function segmentDistance(p: [number, number], a: Position, b: Position): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+}
+
+/** A point clearly inside a grid: a triangle-fan centroid at least 1e-7° from every edge. */
 function interiorPoint(area: Area): [number, number] {
-  const ring = polygonsOf(area)[0][0];
+  const rings = polygonsOf(area).flat();
+  const ring = rings[0];
   for (let i = 1; i < ring.length - 1; i++) {
     const [a, b, c] = [ring[0], ring[i], ring[i + 1]];
     const p: [number, number] = [(a[0] + b[0] + c[0]) / 3, (a[1] + b[1] + c[1]) / 3];
-    if (pointInArea(p[0], p[1], area)) return p;
+    const clear = rings.every((r) => r.every((v, j) => j === 0 || segmentDistance(p, r[j - 1], v) > 1e-7));
+    if (clear && pointInArea(p[0], p[1], area)) return p;
   }
   throw new Error('no interior point found');
 }

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: each figure beside its ceiling measured in the same run, printed and
+ * written to bench/results/. `--short` trims the sizes for a quick look.
+ *
+ * 1. Point-to-grid lookups on a 20,000-grid city: the server's GridIndex against a bare
+ *    flatbush + point-in-polygon loop over the same polygons.
+ * 2. Server memory with that city loaded, on PostgreSQL and on the embedded PGlite.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadCity } from '../src/demo/city-data.js';
+import { planGeography } from '../src/demo/geography.js';
+import { mulberry32 } from '../src/geo/tiling.js';
+import { benchGridLookup } from './grid-lookup.js';
+
+const short = process.argv.includes('--short');
+const GRIDS_PER_COMMUNITY = short ? 2 : 11;
+const LOOKUPS = short ? 200_000 : 2_000_000;
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+interface MemoryFigure { backend: string; grids: number; rssMB: number; peakRssMB: number; startSeconds: number }
+
+function line(label: string, value: string): void {
+  console.log(`${label.padEnd(44)} ${value}`);
+}
+
+async function gridLookup() {
+  const started = Date.now();
+  const plan = planGeography(loadCity('nantong'), { gridsPerCommunity: GRIDS_PER_COMMUNITY }, mulberry32(1));
+  const grids = plan.grids.map((g, i) => ({ id: String(i + 1), geometry: g.geometry }));
+  console.log(`\nGrid lookup: ${grids.length} grids of Nantong, built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const report = benchGridLookup(grids, { lookups: LOOKUPS, seed: 42 });
+  line('GridIndex.locate (lookups/s)', Math.round(report.indexPerSec).toLocaleString('en'));
+  line('bare flatbush + point-in-polygon (lookups/s)', Math.round(report.barePerSec).toLocaleString('en'));
+  line('ratio (target >= 0.8)', report.ratio.toFixed(2));
+  line('points inside a grid', `${(report.hitRate * 100).toFixed(1)} %`);
+  line('index build (ms)', report.buildMs.toFixed(0));
+  return report;
+}
+
+/** Starts the compiled server, waits for it, exercises it and reads its memory from /proc. */
+async function serverMemory(backend: 'postgres' | 'pglite'): Promise<MemoryFigure> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `shiyu-bench-${backend}-`));
+  let dbName: string | undefined;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHIYU_DEMO: '0' };
+  if (backend === 'postgres') {
+    dbName = `shiyu_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const url = new URL(PG_URL);
+    url.pathname = `/${dbName}`;
+    env.DATABASE_URL = url.toString();
+  } else {
+    delete env.DATABASE_URL;
+  }
+  const cli = path.join(root, 'dist/src/cli/main.js');
+  try {
+    execFileSync(process.execPath, [cli, 'seed', '--grids-per-community', String(GRIDS_PER_COMMUNITY)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const started = Date.now();
+    const child = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /serving (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const startSeconds = (Date.now() - started) / 1000;
+    const token = (await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo' }) })).json()) as { token: string };
+    const auth = { authorization: `Bearer ${token.token}` };
+    const rng = mulberry32(5);
+    for (let i = 0; i < 2000; i++) {
+      await fetch(`${url}/api/v1/grids/locate?lon=${120.5 + rng() * 1.5}&lat=${31.6 + rng() * 1.0}`, { headers: auth }).then((r) => r.arrayBuffer());
+    }
+    for (let page = 1; page <= 20; page++) await fetch(`${url}/api/v1/grids?page=${page}&pageSize=200`, { headers: auth }).then((r) => r.arrayBuffer());
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const grids = GRIDS_PER_COMMUNITY * 1961;
+    return { backend, grids, rssMB: kb('VmRSS') / 1024, peakRssMB: kb('VmHWM') / 1024, startSeconds };
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dbName) {
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Shiyu benchmarks (${short ? 'short' : 'full'} mode) on ${os.cpus().length} cores, Node ${process.version}`);
+  const lookup = await gridLookup();
+  console.log('\nBuilding the server for the memory figures…');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const memory: MemoryFigure[] = [];
+  for (const backend of ['postgres', 'pglite'] as const) {
+    const figure = await serverMemory(backend);
+    memory.push(figure);
+    console.log(`\nServer with ${figure.grids} grids on ${backend}:`);
+    line('resident memory after 2,000 lookups (MB)', figure.rssMB.toFixed(0) + (backend === 'postgres' ? ' (target < 300)' : ' (PGlite itself takes several hundred)'));
+    line('peak resident memory (MB)', figure.peakRssMB.toFixed(0));
+    line('start to ready (s)', figure.startSeconds.toFixed(1));
+  }
+  const results = { at: new Date().toISOString(), mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, memory };
+  const dir = path.join(root, 'bench/results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${results.at.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`\nWritten to ${path.relative(root, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
