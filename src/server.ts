@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { sealAudit } from './core/audit-chain.js';
@@ -35,6 +36,14 @@ export async function startServer(config: Config, options: { demo: boolean; log?
     sealAudit(env.db, env.auditKey).catch((err) => app.log.warn({ err }, 'audit sealing failed; will retry'));
   }, 1000);
   sealer.unref();
+  // Requests still running when the server stops are answered with `Connection: close`.
+  // server.close() reaps idle keep-alive connections only once, as it starts; one that turns
+  // idle afterwards would hold the shutdown for keepAliveTimeout (72 s; fastify/fastify#7044).
+  const running = new Set<ServerResponse>();
+  app.server.on('request', (_request, response: ServerResponse) => {
+    running.add(response);
+    response.once('close', () => running.delete(response));
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -44,6 +53,10 @@ export async function startServer(config: Config, options: { demo: boolean; log?
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= (async () => {
     clearInterval(sealer);
+    for (const response of running) {
+      if (!response.headersSent) response.setHeader('connection', 'close');
+      else response.once('finish', () => app.server.closeIdleConnections());
+    }
     await app.close();
     await sealAudit(env.db, env.auditKey).catch(() => {});
     await instance.close();

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { ROLES, requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
+import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { hashPassword, sha256, verifyPassword } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
@@ -190,7 +190,6 @@ export async function resolveApiKey(env: Env, key: string) {
   return (await repo.findApiKey(env.db, sha256(key))) ?? null;
 }
 
-export { ROLES };
 
 /** Accounts made by the system itself (the demo seeder), audited as such; passwords given already hashed. */
 export async function createSystemUsers(env: Env, users: (Omit<NewUser, 'password'> & { passwordHash: string })[]): Promise<number[]> {

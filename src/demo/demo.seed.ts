@@ -42,63 +42,61 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
   const cityIds: { key: CityKey; id: number; name: string; districts: { id: number; code: string; name: string }[] }[] = [];
 
   // Two seeders racing would collide on the units' unique codes: the second fails whole.
-  {
-    if (await geo.unitByCode(env, loadCity(options.cities[0]).units[0].code)) throw new Error('the demo city is already seeded');
-    for (const key of options.cities) {
-      const city = loadCity(key);
-      const plan = planGeography(city, options, rng, (done, total) => options.onProgress?.(`${key}: geography`, done, total));
-      options.onProgress?.(`${key}: saving`, 0, 1);
-      const { unitIds, gridIds } = await geo.createSystemGeography(env, plan.units, plan.grids);
-      options.onProgress?.(`${key}: saving`, 1, 1);
-      gridCount += plan.grids.length;
-      unitCount += plan.units.length;
-      const cityUnit = plan.units[0];
-      const districts = plan.units.filter((u) => u.level === 'district').map((u) => ({ id: unitIds.get(u.code)!.id, code: u.code, name: u.name }));
-      cityIds.push({ key, id: unitIds.get(cityUnit.code)!.id, name: cityUnit.name, districts });
+  if (await geo.unitByCode(env, loadCity(options.cities[0]).units[0].code)) throw new Error('the demo city is already seeded');
+  for (const key of options.cities) {
+    const city = loadCity(key);
+    const plan = planGeography(city, options, rng, (done, total) => options.onProgress?.(`${key}: geography`, done, total));
+    options.onProgress?.(`${key}: saving`, 0, 1);
+    const { unitIds, gridIds } = await geo.createSystemGeography(env, plan.units, plan.grids);
+    options.onProgress?.(`${key}: saving`, 1, 1);
+    gridCount += plan.grids.length;
+    unitCount += plan.units.length;
+    const cityUnit = plan.units[0];
+    const districts = plan.units.filter((u) => u.level === 'district').map((u) => ({ id: unitIds.get(u.code)!.id, code: u.code, name: u.name }));
+    cityIds.push({ key, id: unitIds.get(cityUnit.code)!.id, name: cityUnit.name, districts });
 
-      await org.createSystemDepartments(env, [
-        ...CITY_DEPARTMENTS.map(([kind, name], i) => ({ code: `${cityUnit.code}-${String(i + 1).padStart(2, '0')}`, name: `${cityUnit.name}${name}`, kind, adminUnitId: unitIds.get(cityUnit.code)!.id })),
-        ...districts.flatMap((d) => DISTRICT_DEPARTMENTS.map(([kind, name], i) => ({ code: `${d.code}-${String(i + 1).padStart(2, '0')}`, name: `${d.name}${name}`, kind, adminUnitId: d.id }))),
-      ]);
+    await org.createSystemDepartments(env, [
+      ...CITY_DEPARTMENTS.map(([kind, name], i) => ({ code: `${cityUnit.code}-${String(i + 1).padStart(2, '0')}`, name: `${cityUnit.name}${name}`, kind, adminUnitId: unitIds.get(cityUnit.code)!.id })),
+      ...districts.flatMap((d) => DISTRICT_DEPARTMENTS.map(([kind, name], i) => ({ code: `${d.code}-${String(i + 1).padStart(2, '0')}`, name: `${d.name}${name}`, kind, adminUnitId: d.id }))),
+    ]);
 
-      // A grid worker account per grid, and each grid's named leader and liaisons.
-      const communityOf = new Map(plan.grids.map((g) => [g.code, g.communityCode]));
-      const workerIds = await accounts.createSystemUsers(env, plan.grids.map((g) => ({
-        username: `gw${g.code}`, displayName: personName(rng), passwordHash, role: 'grid_worker' as const,
-        jurisdictionId: unitIds.get(communityOf.get(g.code)!)!.id, phone: mobile(rng),
-      })));
-      const liaisons = new Map<string, { police: string; judge: string; prosecutor: string; lawyer: string }>();
-      const members = plan.grids.flatMap((g, i) => {
-        // Liaisons serve a whole community, as 三官一律 do in practice.
-        let l = liaisons.get(g.communityCode);
-        if (!l) liaisons.set(g.communityCode, (l = { police: personName(rng), judge: personName(rng), prosecutor: personName(rng), lawyer: personName(rng) }));
-        const gridId = gridIds.get(g.code)!;
-        return [
-          { gridId, role: 'worker' as const, name: `网格员${i + 1}`, organization: null, phone: mobile(rng), userId: workerIds[i] },
-          { gridId, role: 'leader' as const, name: personName(rng), organization: '社区居委会', phone: mobile(rng), userId: null },
-          { gridId, role: 'police_officer' as const, name: l.police, organization: '派出所', phone: mobile(rng), userId: null },
-          { gridId, role: 'judge' as const, name: l.judge, organization: '人民法庭', phone: null, userId: null },
-          { gridId, role: 'prosecutor' as const, name: l.prosecutor, organization: '人民检察院', phone: null, userId: null },
-          { gridId, role: 'lawyer' as const, name: l.lawyer, organization: '律师事务所', phone: mobile(rng), userId: null },
-        ];
-      });
-      await geo.createSystemGridMembers(env, members);
-    }
-
-    // One account per role. With one city they serve that city; with several, the whole instance.
-    const single = cityIds.length === 1 ? cityIds[0] : null;
-    const staff = ROLES.map((role) => ({
-      username: role, displayName: `演示${role}`, passwordHash, role,
-      jurisdictionId: role === 'citizen' || !single ? null : single.id, phone: mobile(rng),
-    }));
-    const firstCity = cityIds[0];
-    const districtDispatchers = firstCity.districts.slice(0, 2).map((d, i) => ({
-      username: `dispatcher_d${i + 1}`, displayName: `${d.name}调度员`, passwordHash, role: 'dispatcher' as const, jurisdictionId: d.id, phone: mobile(rng),
-    }));
-    await accounts.createSystemUsers(env, [...staff, ...districtDispatchers]);
-    for (const s of staff) demoAccounts.push({ username: s.username, role: s.role, jurisdiction: s.jurisdictionId === null ? (s.role === 'citizen' ? '—' : 'all') : single!.name });
-    for (const d of districtDispatchers) demoAccounts.push({ username: d.username, role: 'dispatcher', jurisdiction: firstCity.districts.find((x) => x.id === d.jurisdictionId)!.name });
-    await accounts.createSystemApiKey(env, 'demo Open311 client', DEMO_OPEN311_KEY, firstCity.id);
+    // A grid worker account per grid, and each grid's named leader and liaisons.
+    const communityOf = new Map(plan.grids.map((g) => [g.code, g.communityCode]));
+    const workerIds = await accounts.createSystemUsers(env, plan.grids.map((g) => ({
+      username: `gw${g.code}`, displayName: personName(rng), passwordHash, role: 'grid_worker' as const,
+      jurisdictionId: unitIds.get(communityOf.get(g.code)!)!.id, phone: mobile(rng),
+    })));
+    const liaisons = new Map<string, { police: string; judge: string; prosecutor: string; lawyer: string }>();
+    const members = plan.grids.flatMap((g, i) => {
+      // Liaisons serve a whole community, as 三官一律 do in practice.
+      let l = liaisons.get(g.communityCode);
+      if (!l) liaisons.set(g.communityCode, (l = { police: personName(rng), judge: personName(rng), prosecutor: personName(rng), lawyer: personName(rng) }));
+      const gridId = gridIds.get(g.code)!;
+      return [
+        { gridId, role: 'worker' as const, name: `网格员${i + 1}`, organization: null, phone: mobile(rng), userId: workerIds[i] },
+        { gridId, role: 'leader' as const, name: personName(rng), organization: '社区居委会', phone: mobile(rng), userId: null },
+        { gridId, role: 'police_officer' as const, name: l.police, organization: '派出所', phone: mobile(rng), userId: null },
+        { gridId, role: 'judge' as const, name: l.judge, organization: '人民法庭', phone: null, userId: null },
+        { gridId, role: 'prosecutor' as const, name: l.prosecutor, organization: '人民检察院', phone: null, userId: null },
+        { gridId, role: 'lawyer' as const, name: l.lawyer, organization: '律师事务所', phone: mobile(rng), userId: null },
+      ];
+    });
+    await geo.createSystemGridMembers(env, members);
   }
+
+  // One account per role. With one city they serve that city; with several, the whole instance.
+  const single = cityIds.length === 1 ? cityIds[0] : null;
+  const staff = ROLES.map((role) => ({
+    username: role, displayName: `演示${role}`, passwordHash, role,
+    jurisdictionId: role === 'citizen' || !single ? null : single.id, phone: mobile(rng),
+  }));
+  const firstCity = cityIds[0];
+  const districtDispatchers = firstCity.districts.slice(0, 2).map((d, i) => ({
+    username: `dispatcher_d${i + 1}`, displayName: `${d.name}调度员`, passwordHash, role: 'dispatcher' as const, jurisdictionId: d.id, phone: mobile(rng),
+  }));
+  await accounts.createSystemUsers(env, [...staff, ...districtDispatchers]);
+  for (const s of staff) demoAccounts.push({ username: s.username, role: s.role, jurisdiction: s.jurisdictionId === null ? (s.role === 'citizen' ? '—' : 'all') : single!.name });
+  for (const d of districtDispatchers) demoAccounts.push({ username: d.username, role: 'dispatcher', jurisdiction: firstCity.districts.find((x) => x.id === d.jurisdictionId)!.name });
+  await accounts.createSystemApiKey(env, 'demo Open311 client', DEMO_OPEN311_KEY, firstCity.id);
   return { accounts: demoAccounts, grids: gridCount, units: unitCount };
 }

@@ -5,7 +5,7 @@ import type { Env } from '../core/env.js';
 import { ImportRejectedError, NotFoundError, ValidationError, type ImportProblem } from '../core/errors.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import { areaM2, bbox, type Area, type BBox } from './geometry.js';
-import { geoState } from './geo.state.js';
+import { geoState, type GeoState } from './geo.state.js';
 import * as repo from './geo.repo.js';
 import type { AdminLevel, AdminUnitRecord, GridMemberRecord } from './geo.repo.js';
 import { text, type ImportRow } from './geo.import.js';
@@ -251,7 +251,7 @@ function fingerprint(area: Area): string {
   return 'sha256:' + crypto.createHash('sha256').update(JSON.stringify(area)).digest('hex');
 }
 
-async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], state: Awaited<ReturnType<ReturnType<typeof geoState>['fresh']>>): Promise<ImportResult> {
+async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], state: GeoState): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();

@@ -74,7 +74,7 @@ export function checkGridSet(
     const covered = members.reduce((sum, i) => sum + areas[i], 0);
     const gap = areaM2(community) - covered;
     if (gap > tolerance(areaM2(community))) {
-      for (const i of members) add(grids[i].index, `the grids of community ${code} leave ${Math.round(gap)} m² uncovered`);
+      add(grids[members[0]].index, `the grids of community ${code} leave ${Math.round(gap)} m² uncovered`);
     }
   }
   return problems;
