@@ -25,9 +25,21 @@ describe('demo seed', () => {
     const users = await t.env.db.selectFrom('users').select(['username', 'role']).execute();
     const names = new Set(users.map((u) => u.username));
     for (const role of ['admin', 'dispatcher', 'department_handler', 'grid_worker', 'mediator', 'leader', 'auditor', 'assessor', 'citizen', 'dispatcher_d1', 'dispatcher_d2']) expect(names).toContain(role);
-    expect(users.filter((u) => u.role === 'grid_worker').length).toBeGreaterThan(16);
+    // One worker account per grid, the first of them the demo `grid_worker`.
+    expect(users.filter((u) => u.role === 'grid_worker').length).toBe(16);
     const key = await t.env.db.selectFrom('api_keys').select('key_hash').executeTakeFirstOrThrow();
     expect(key.key_hash).toBe(crypto.createHash('sha256').update('demo-open311-key').digest('hex'));
+  });
+
+  it('gives the demo grid worker a grid and the demo department handler a department', async () => {
+    const worker = await t.env.db.selectFrom('users').innerJoin('admin_units', 'admin_units.id', 'users.jurisdiction_id')
+      .select(['users.id', 'admin_units.level']).where('username', '=', 'grid_worker').executeTakeFirstOrThrow();
+    expect(worker.level).toBe('community');
+    const member = await t.env.db.selectFrom('grid_members').select('role').where('user_id', '=', worker.id).executeTakeFirstOrThrow();
+    expect(member.role).toBe('worker');
+    const handler = await t.env.db.selectFrom('users').innerJoin('departments', 'departments.id', 'users.department_id')
+      .select('departments.kind').where('username', '=', 'department_handler').executeTakeFirstOrThrow();
+    expect(handler.kind).toBe('urban_management');
   });
 
   it('creates the city departments and each district its own: over 60 for the full city', async () => {

@@ -40,6 +40,7 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
   let gridCount = 0;
   let unitCount = 0;
   const cityIds: { key: CityKey; id: number; name: string; districts: { id: number; code: string; name: string }[] }[] = [];
+  let handlerDepartment: number | undefined;
 
   // Two seeders racing would collide on the units' unique codes: the second fails whole.
   if (await geo.unitByCode(env, loadCity(options.cities[0]).units[0].code)) throw new Error('the demo city is already seeded');
@@ -55,15 +56,20 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
     const districts = plan.units.filter((u) => u.level === 'district').map((u) => ({ id: unitIds.get(u.code)!.id, code: u.code, name: u.name }));
     cityIds.push({ key, id: unitIds.get(cityUnit.code)!.id, name: cityUnit.name, districts });
 
-    await org.createSystemDepartments(env, [
+    const departmentIds = await org.createSystemDepartments(env, [
       ...CITY_DEPARTMENTS.map(([kind, name], i) => ({ code: `${cityUnit.code}-${String(i + 1).padStart(2, '0')}`, name: `${cityUnit.name}${name}`, kind, adminUnitId: unitIds.get(cityUnit.code)!.id })),
       ...districts.flatMap((d) => DISTRICT_DEPARTMENTS.map(([kind, name], i) => ({ code: `${d.code}-${String(i + 1).padStart(2, '0')}`, name: `${d.name}${name}`, kind, adminUnitId: d.id }))),
     ]);
 
-    // A grid worker account per grid, and each grid's named leader and liaisons.
+    // The demo department handler works in the city's urban management bureau.
+    handlerDepartment ??= departmentIds[CITY_DEPARTMENTS.findIndex(([kind]) => kind === 'urban_management')];
+
+    // A grid worker account per grid (the first city's first is the demo `grid_worker`),
+    // and each grid's named leader and liaisons.
     const communityOf = new Map(plan.grids.map((g) => [g.code, g.communityCode]));
-    const workerIds = await accounts.createSystemUsers(env, plan.grids.map((g) => ({
-      username: `gw${g.code}`, displayName: personName(rng), passwordHash, role: 'grid_worker' as const,
+    const firstCity = cityIds.length === 1;
+    const workerIds = await accounts.createSystemUsers(env, plan.grids.map((g, i) => ({
+      username: firstCity && i === 0 ? 'grid_worker' : `gw${g.code}`, displayName: personName(rng), passwordHash, role: 'grid_worker' as const,
       jurisdictionId: unitIds.get(communityOf.get(g.code)!)!.id, phone: mobile(rng),
     })));
     const liaisons = new Map<string, { police: string; judge: string; prosecutor: string; lawyer: string }>();
@@ -82,13 +88,18 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
       ];
     });
     await geo.createSystemGridMembers(env, members);
+    if (firstCity) {
+      const community = plan.units.find((u) => u.code === plan.grids[0].communityCode)!;
+      demoAccounts.push({ username: 'grid_worker', role: 'grid_worker', jurisdiction: `${community.name} (${plan.grids[0].name})` });
+    }
   }
 
   // One account per role. With one city they serve that city; with several, the whole instance.
   const single = cityIds.length === 1 ? cityIds[0] : null;
-  const staff = ROLES.map((role) => ({
+  const staff = ROLES.filter((role) => role !== 'grid_worker').map((role) => ({
     username: role, displayName: `演示${role}`, passwordHash, role,
     jurisdictionId: role === 'citizen' || !single ? null : single.id, phone: mobile(rng),
+    departmentId: role === 'department_handler' ? handlerDepartment : null,
   }));
   const firstCity = cityIds[0];
   const districtDispatchers = firstCity.districts.slice(0, 2).map((d, i) => ({
@@ -98,5 +109,6 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
   for (const s of staff) demoAccounts.push({ username: s.username, role: s.role, jurisdiction: s.jurisdictionId === null ? (s.role === 'citizen' ? '—' : 'all') : single!.name });
   for (const d of districtDispatchers) demoAccounts.push({ username: d.username, role: 'dispatcher', jurisdiction: firstCity.districts.find((x) => x.id === d.jurisdictionId)!.name });
   await accounts.createSystemApiKey(env, 'demo Open311 client', DEMO_OPEN311_KEY, firstCity.id);
+  demoAccounts.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.username.localeCompare(b.username));
   return { accounts: demoAccounts, grids: gridCount, units: unitCount };
 }
