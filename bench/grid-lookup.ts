@@ -7,6 +7,7 @@
 import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { GridIndex, type IndexedGrid } from '../src/geo/grid-index.js';
+import { mulberry32 } from '../src/geo/tiling.js';
 
 /** The rectangle the synthetic grids tile (lon 120.5–121.5, lat 31.7–32.6). */
 export const SYNTHETIC_AREA = { minLon: 120.5, minLat: 31.7, maxLon: 121.5, maxLat: 32.6 } as const;
@@ -32,17 +33,6 @@ export interface GridLookupReport {
   bytesPerGrid: number;
 }
 
-/** A small, fast, seedable PRNG (mulberry32) returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` uniform random points inside `bbox`, as [lon0, lat0, lon1, lat1, ...]. */
 export function randomPoints(count: number, bbox: Bbox, seed = 1): Float64Array {

@@ -21,10 +21,7 @@ export async function testDatabase(): Promise<Database & { schema: string }> {
   if (BACKEND === 'postgres') {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_BACKEND=postgres needs TEST_DATABASE_URL');
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
+    await runSql(url, `create schema ${schema}`);
     const database = await openDatabase({ databaseUrl: url, schema, poolSize: 8 });
     await migrateToLatest(database.db);
     return {
@@ -32,10 +29,7 @@ export async function testDatabase(): Promise<Database & { schema: string }> {
       schema,
       close: async () => {
         await database.close();
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
+        await runSql(url, `drop schema ${schema} cascade`);
       },
     };
   }
@@ -52,4 +46,14 @@ export async function testDatabase(): Promise<Database & { schema: string }> {
       await pglite.exec(`set search_path to public; drop schema ${schema} cascade`);
     },
   };
+}
+
+async function runSql(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }

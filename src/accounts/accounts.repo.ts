@@ -67,15 +67,7 @@ export async function updatePassword(db: Conn, userId: number, passwordHash: str
     .execute();
 }
 
-export interface NewUserRow {
-  username: string;
-  displayName: string;
-  passwordHash: string;
-  role: string;
-  jurisdictionId: number | null;
-  departmentId: number | null;
-  phoneEnc: string | null;
-}
+export type NewUserRow = Omit<UserRecord, 'id' | 'active'>;
 
 /** Inserts users in one statement per thousand; returns their ids in order. */
 export async function insertUsers(db: Conn, users: NewUserRow[]): Promise<number[]> {

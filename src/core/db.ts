@@ -58,12 +58,52 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   let pglite = options.pglite;
   const owned = !pglite;
-  if (!pglite) pglite = await createPGlite(options.pgliteDir);
+  const unlock = owned && options.pgliteDir ? lockDataDir(options.pgliteDir) : () => {};
+  try {
+    pglite ??= await createPGlite(options.pgliteDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   if (options.schema) await pglite.exec(`set search_path to ${options.schema}`);
   // A shared instance stays open for the next borrower when this handle closes.
   const pool = new PGlitePool(pglite, owned);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', close: () => db.destroy().finally(unlock) };
+}
+
+/**
+ * Two processes opening one PGlite data directory would both write its files and
+ * corrupt it (PGlite takes no lock of its own). A lock file beside the directory names
+ * the process holding it; one left by a process that died is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir}.lock`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => {
+        if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === String(process.pid)) fs.rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(fs.readFileSync(file, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new Error(`the embedded database in ${dataDir} is in use by process ${holder}: stop it first, or use PostgreSQL (DATABASE_URL) to run several processes`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Starts an embedded database, parsing types the way the pg pool does. */
