@@ -11,7 +11,8 @@ import { startServer } from '../server.js';
 import { seedDemo } from '../demo/demo.seed.js';
 import { CITIES, type CityKey } from '../demo/city-data.js';
 import { detectFormat, readImportFile } from '../geo/geo.import.js';
-import { exportAdminUnitsCsv, exportGridsGeoJson, importGeography, type ImportKind } from '../geo/geo.service.js';
+import { exportAdminUnitsCsv, exportGridsGeoJson } from '../geo/geo.service.js';
+import { importGeography, type ImportKind } from '../geo/geo-write.service.js';
 
 /** The command line acts as an instance-wide administrator named "cli"; its writes are audited as such. */
 const CLI_ACTOR: Actor = { id: 0, username: 'cli', displayName: 'command line', role: 'admin', jurisdictionId: null, jurisdictionPath: '', departmentId: null };

@@ -3,6 +3,7 @@ import { hashPassword } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
 import * as accounts from '../accounts/accounts.service.js';
 import * as geo from '../geo/geo.service.js';
+import * as geoWrite from '../geo/geo-write.service.js';
 import * as org from '../org/org.service.js';
 import { mulberry32 } from '../geo/tiling.js';
 import { CITY_DEPARTMENTS, DISTRICT_DEPARTMENTS } from './departments.js';
@@ -48,7 +49,7 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
     const city = loadCity(key);
     const plan = planGeography(city, options, rng, (done, total) => options.onProgress?.(`${key}: geography`, done, total));
     options.onProgress?.(`${key}: saving`, 0, 1);
-    const { unitIds, gridIds } = await geo.createSystemGeography(env, plan.units, plan.grids);
+    const { unitIds, gridIds } = await geoWrite.createSystemGeography(env, plan.units, plan.grids);
     options.onProgress?.(`${key}: saving`, 1, 1);
     gridCount += plan.grids.length;
     unitCount += plan.units.length;
@@ -87,7 +88,7 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
         { gridId, role: 'lawyer' as const, name: l.lawyer, organization: '律师事务所', phone: mobile(rng), userId: null },
       ];
     });
-    await geo.createSystemGridMembers(env, members);
+    await geoWrite.createSystemGridMembers(env, members);
     if (firstCity) {
       const community = plan.units.find((u) => u.code === plan.grids[0].communityCode)!;
       demoAccounts.push({ username: 'grid_worker', role: 'grid_worker', jurisdiction: `${community.name} (${plan.grids[0].name})` });

@@ -1,6 +1,6 @@
 import { subdivide } from '../geo/tiling.js';
 import { union, type Area } from '../geo/geometry.js';
-import type { SystemGrid, SystemUnit } from '../geo/geo.service.js';
+import type { SystemGrid, SystemUnit } from '../geo/geo-write.service.js';
 import type { CityData } from './city-data.js';
 
 /** How much of a city to build; the defaults give Nantong its ~10,000 grids. */

@@ -4,6 +4,7 @@ import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
 import { AdminUnitTreeQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
 import * as geo from './geo.service.js';
+import * as geoWrite from './geo-write.service.js';
 import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
 import type { Static } from 'typebox';
 
@@ -57,7 +58,7 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     const file = await readUpload(request, env.config.importMaxBytes);
     const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename, file.mediaType);
     const rows = await readImportFile(file.content, format);
-    const result = await geo.importGeography(env, request.ctx, query.kind, rows);
+    const result = await geoWrite.importGeography(env, request.ctx, query.kind, rows);
     return reply.status(201).send(result);
   });
 }
