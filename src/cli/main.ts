@@ -97,7 +97,9 @@ program.command('import')
     const content = fs.readFileSync(file);
     await withInstance(async ({ env }) => {
       const rows = await readImportFile(content, detectFormat(content, file));
-      const result = await importGeography(env, { actor: CLI_ACTOR }, kind as ImportKind, rows);
+      const bar = progressBar();
+      const result = await importGeography(env, { actor: CLI_ACTOR }, kind as ImportKind, rows, (done, total) => bar.update('checking grids', done, total))
+        .finally(() => bar.stop());
       console.log(`Imported ${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.removed} removed.`);
     });
   });

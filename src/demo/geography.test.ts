@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaM2, outsideM2, validateArea } from '../geo/geometry.js';
+import { areaM2, outsideM2, overlapM2, validateArea } from '../geo/geometry.js';
 import { mulberry32 } from '../geo/tiling.js';
 import { CITIES, loadCity } from './city-data.js';
 import { planGeography } from './geography.js';
@@ -10,6 +10,11 @@ describe('demo geography', () => {
     const plan = planGeography(city, { gridsPerCommunity: 3, maxTownshipsPerDistrict: 1, maxCommunitiesPerTownship: 2 }, mulberry32(3));
     const districts = plan.units.filter((u) => u.level === 'district');
     expect(districts.length).toBe(city.districtBoundaries.size);
+    // The published boundaries overlap a little along borders; the planned ones must not.
+    for (const [i, a] of districts.entries()) {
+      expect(validateArea(a.boundary)).toEqual([]);
+      for (const b of districts.slice(i + 1)) expect(overlapM2(a.boundary!, b.boundary!)).toBeLessThan(1);
+    }
     const known = new Set(city.units.map((u) => u.code));
     for (const u of plan.units) expect(known.has(u.code)).toBe(true);
     const byCommunity = new Map(plan.units.filter((u) => u.level === 'community').map((u) => [u.code, u.boundary!]));

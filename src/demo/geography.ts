@@ -1,5 +1,5 @@
 import { subdivide } from '../geo/tiling.js';
-import { union, type Area } from '../geo/geometry.js';
+import { difference, union, type Area } from '../geo/geometry.js';
 import type { SystemGrid, SystemUnit } from '../geo/geo-write.service.js';
 import type { CityData } from './city-data.js';
 
@@ -30,9 +30,7 @@ export function planGeography(city: CityData, size: GeographySize, rng: () => nu
 
   const units: SystemUnit[] = [];
   const grids: SystemGrid[] = [];
-  // The published boundaries carry spikes and self-touching rings from coordinate
-  // snapping; a union with nothing rebuilds them as valid polygons (a few m² move).
-  const districtAreas = districts.map((d) => union(city.districtBoundaries.get(d.code)!) ?? city.districtBoundaries.get(d.code)!);
+  const districtAreas = ownBoundaries(districts.map((d) => city.districtBoundaries.get(d.code)!));
   units.push({ code: cityUnit.code, name: cityUnit.name, level: 'city', parentCode: null, boundary: union(...districtAreas) });
   const communityTotal = districts.reduce((n, d) => n + limit(childrenOf.get(d.code), size.maxTownshipsPerDistrict)
     .reduce((m, t) => m + limit(childrenOf.get(t.code), size.maxCommunitiesPerTownship).length, 0), 0);
@@ -63,6 +61,22 @@ export function planGeography(city: CityData, size: GeographySize, rng: () => nu
     }
   }
   return { units, grids };
+}
+
+/**
+ * The published boundaries carry spikes and self-touching rings from coordinate snapping,
+ * and neighbouring districts overlap along their borders by up to a few thousand m². A union
+ * rebuilds each as valid polygons, and each district then gives up what an earlier one
+ * already holds, so the districts (and every grid under them) never overlap.
+ */
+function ownBoundaries(published: Area[]): Area[] {
+  let taken: Area | null = null;
+  return published.map((boundary) => {
+    const clean = union(boundary) ?? boundary;
+    const own = taken ? difference(clean, taken) ?? clean : clean;
+    taken = taken ? union(taken, clean) : clean;
+    return own;
+  });
 }
 
 function limit<T>(items: T[] | undefined, max: number | undefined): T[] {

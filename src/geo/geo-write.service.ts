@@ -26,12 +26,16 @@ export interface ImportResult {
 }
 
 /** Checks and applies one import file's rows as a whole: any problem rejects every row. */
-export async function importGeography(env: Env, ctx: RequestContext, kind: ImportKind, rows: ImportRow[]): Promise<ImportResult> {
+export async function importGeography(
+  env: Env, ctx: RequestContext, kind: ImportKind, rows: ImportRow[],
+  /** Told how far the geometric checks of a grid import have got, for a progress bar. */
+  onProgress?: (checked: number, total: number) => void,
+): Promise<ImportResult> {
   requireAccess(ctx.actor, 'geo.import');
   if (rows.length === 0) throw new ValidationError('file', 'the file has no rows');
   const state = await geoState(env.db).fresh();
   const result = kind === 'admin-units' ? await importAdminUnits(env, ctx, rows)
-    : kind === 'grids' ? await importGrids(env, ctx, rows, state)
+    : kind === 'grids' ? await importGrids(env, ctx, rows, state, onProgress)
     : await importGridMembers(env, ctx, rows);
   state.invalidate();
   return result;
@@ -116,7 +120,7 @@ function fingerprint(area: Area): string {
   return 'sha256:' + crypto.createHash('sha256').update(JSON.stringify(area)).digest('hex');
 }
 
-async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], state: GeoState): Promise<ImportResult> {
+async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], state: GeoState, onProgress?: (checked: number, total: number) => void): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
@@ -163,7 +167,7 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
   // A loop, not Math.min(...spread): a city-sized file would overflow the call stack.
   const extent: BBox = boxes.reduce<BBox>((e, b) => [Math.min(e[0], b[0]), Math.min(e[1], b[1]), Math.max(e[2], b[2]), Math.max(e[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
   const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds)).map((n) => ({ code: n.code, geometry: n.boundary as Area }));
-  const ruleProblems = checkGridSet(proposed, communityBoundaries, neighbours);
+  const ruleProblems = checkGridSet(proposed, communityBoundaries, neighbours, onProgress);
   if (ruleProblems.size) {
     reject('grids', [...ruleProblems].map(([index, p]) => ({ index, code: proposed.find((g) => g.index === index)?.code, problems: p })).sort((a, b) => a.index - b.index));
   }

@@ -8,6 +8,8 @@ import { loadConfig } from '../core/config.js';
 import type { ImportProblem } from '../core/errors.js';
 import { bbox, pointInArea, type Area } from './geometry.js';
 import { mulberry32, subdivide } from './tiling.js';
+import { exportGridsGeoJson } from './geo.service.js';
+import type { Actor } from '../core/access.js';
 
 // One seeded instance for the whole file: seeding takes seconds. Tests that change the
 // geography touch communities no other test relies on, and every rejection is checked
@@ -36,6 +38,11 @@ beforeAll(async () => {
 afterAll(async () => { await t?.close(); });
 
 // ---------------------------------------------------------------- helpers
+
+/** The instance-wide administrator the command line acts as. */
+function adminActor(): Actor {
+  return { id: 0, username: 'test', displayName: 'test', role: 'admin', jurisdictionId: null, jurisdictionPath: '', departmentId: null };
+}
 
 type Body = string | Buffer | object;
 
@@ -339,6 +346,15 @@ describe('grid import from GeoJSON', () => {
       ...before.grids.map((g) => ({ action: 'grid.delete', target_id: String(g.id), actor_name: 'admin' })),
       ...created.map((id) => ({ action: 'grid.create', target_id: id, actor_name: 'admin' })),
     ]));
+  });
+
+  it('takes back the whole city as exported, every grid passing the rules', async () => {
+    let exported = '';
+    await exportGridsGeoJson(t.env, { actor: adminActor() }, (chunk) => { exported += chunk; });
+    const res = await upload(tokens.admin, 'grids', exported, GEOJSON);
+    expect(res.statusCode, res.body.slice(0, 500)).toBe(201);
+    const total = (await t.env.db.selectFrom('grids').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    expect(res.json()).toMatchObject({ rows: total, created: 0, updated: total, removed: 0 });
   });
 
   it('reads a GeoJSON file saved with a byte-order mark', async () => {

@@ -397,22 +397,50 @@ export function fromClip(parts: ClipMulti): Area | null {
   return kept.length === 1 ? { type: 'Polygon', coordinates: kept[0]! } : { type: 'MultiPolygon', coordinates: kept };
 }
 
+/** Snaps to a 1e-9° grid (about 0.1 mm) and drops the repeated points that leaves. */
+function snap(geom: ClipPolygon | ClipMulti): ClipMulti {
+  const parts = (typeof geom[0]![0]![0] === 'number' ? [geom] : geom) as ClipMulti;
+  return parts.map((rings) => rings.map((ring) => {
+    const out: [number, number][] = [];
+    for (const [x, y] of ring) {
+      const p: [number, number] = [Math.round(x * 1e9) / 1e9, Math.round(y * 1e9) / 1e9];
+      const last = out[out.length - 1];
+      if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p);
+    }
+    return out;
+  }));
+}
+
+/**
+ * Runs a polygon-clipping operation. Its sweep line occasionally fails to close a ring
+ * when vertices lie within a rounding error of another edge ("Unable to complete output
+ * ring"); snapping both inputs to a 0.1 mm grid removes those near-coincidences.
+ */
+function clip(op: (a: ClipPolygon | ClipMulti, ...b: (ClipPolygon | ClipMulti)[]) => ClipMulti, geoms: Area[]): Area | null {
+  const inputs = geoms.map(toClip);
+  try {
+    return fromClip(op(inputs[0]!, ...inputs.slice(1)));
+  } catch {
+    const snapped = inputs.map(snap);
+    return fromClip(op(snapped[0]!, ...snapped.slice(1)));
+  }
+}
+
 /** The part of `a` also in `b`, or null when they do not overlap. */
 export function intersection(a: Area, b: Area): Area | null {
   if (!bboxesIntersect(bbox(a), bbox(b))) return null;
-  return fromClip(clipping.intersection(toClip(a), toClip(b)));
+  return clip(clipping.intersection, [a, b]);
 }
 
 /** The part of `a` outside `b`, or null when `b` covers `a`. */
 export function difference(a: Area, b: Area): Area | null {
-  return fromClip(clipping.difference(toClip(a), toClip(b)));
+  return clip(clipping.difference, [a, b]);
 }
 
 /** Everything covered by any of the areas, or null when given none. */
 export function union(...geoms: Area[]): Area | null {
-  const [first, ...rest] = geoms;
-  if (!first) return null;
-  return fromClip(clipping.union(toClip(first), ...rest.map(toClip)));
+  if (geoms.length === 0) return null;
+  return clip(clipping.union, geoms);
 }
 
 /** Area of `a ∩ b` in m²; 0 without clipping when the boxes are apart. */

@@ -31,6 +31,7 @@ export function checkGridSet(
   grids: ProposedGrid[],
   communityBoundaries: Map<string, Area | null>,
   neighbours: NeighbourGrid[],
+  onProgress?: (checked: number, total: number) => void,
 ): Map<number, string[]> {
   const problems = new Map<number, string[]>();
   const add = (index: number, message: string) => problems.set(index, [...(problems.get(index) ?? []), message]);
@@ -51,6 +52,7 @@ export function checkGridSet(
     for (const item of all) index.add(item.box[0], item.box[1], item.box[2], item.box[3]);
     index.finish();
     for (let i = 0; i < grids.length; i++) {
+      if (i % 100 === 0) onProgress?.(i, grids.length);
       for (const j of index.search(...boxes[i])) {
         // Each pair of proposed grids once; a proposed grid against every neighbour.
         if (j === i || (j < grids.length && j < i)) continue;
