@@ -14,6 +14,7 @@ import { registerMetrics } from './core/http/metrics.js';
 import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
+import { caseRoutes } from './cases/cases.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -62,5 +63,6 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
   await app.register(geoRoutes, { env });
   await app.register(orgRoutes, { env });
   await app.register(auditRoutes, { env });
+  await app.register(caseRoutes, { env });
   return app;
 }

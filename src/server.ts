@@ -6,6 +6,7 @@ import type { Config } from './core/config.js';
 import { openInstance, type Instance } from './core/instance.js';
 import { seedDemo, type DemoAccount, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
 import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
+import { ensureCaseCatalogue } from './cases/cases.setup.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -30,6 +31,7 @@ export async function startServer(config: Config, options: { demo: boolean; log?
     log(`Demo city ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seeded.units} admin units, ${seeded.grids} grids.`);
     printAccounts(seeded.accounts, log);
   }
+  await ensureCaseCatalogue(env);
   await locatePoint(env, 0, 0); // loads the admin tree and the grid index before the first request
   const app = await buildApp(env);
   const sealer = setInterval(() => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/core/config.js';
 import { Cipher } from '../src/core/crypto.js';
 import type { Env } from '../src/core/env.js';
 import { seedDemo } from '../src/demo/demo.seed.js';
+import { ensureCaseCatalogue } from '../src/cases/cases.setup.js';
 import { testDatabase } from './db.js';
 
 /** A small slice of the demo city: two districts, two townships each, two communities each, two grids each. */
@@ -29,6 +30,7 @@ export async function testInstance(options: { seed?: boolean } = {}): Promise<Te
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `shiyu-test-${crypto.randomBytes(4).toString('hex')}`) });
   const key = crypto.randomBytes(32);
   const env: Env = { db: database.db, config, cipher: new Cipher(key), auditKey: auditKey(key) };
+  await ensureCaseCatalogue(env);
   if (options.seed !== false) await seedDemo(env, SMALL_CITY);
   const app = await buildApp(env);
   const tokens = new Map<string, string>();

@@ -47,6 +47,11 @@ const PERMISSIONS = {
   'users.read': ['admin', 'auditor', 'leader'],
   'users.write': ['admin'],
   'audit.read': ['admin', 'auditor'],
+  'cases.read': STAFF,
+  /** Take cases in through a staff channel; which channel depends on the role (cases.service). */
+  'cases.create': ['admin', 'dispatcher', 'grid_worker', 'department_handler'],
+  /** Edit the dispatch catalogue, categories and calendar. */
+  'cases.configure': ['admin'],
   /** See residents' and staff's phone and ID numbers unmasked (each reading is audited). */
   'personal.reveal': ['admin', 'dispatcher', 'mediator', 'grid_worker'],
 } satisfies Record<string, Role[]>;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Cipher, hashPassword, loadKey, maskIdNumber, maskPhone, verifyPassword } from './crypto.js';
+import { Cipher, hashPassword, loadKey, maskIdNumber, maskName, maskPhone, verifyPassword } from './crypto.js';
 
 describe('personal data encryption', () => {
   const cipher = new Cipher(crypto.randomBytes(32));
@@ -30,6 +30,8 @@ describe('personal data encryption', () => {
 
   it('masks phone and ID numbers', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskName('王小明')).toBe('王**');
+    expect(maskName('李')).toBe('*');
     expect(maskPhone('12345')).toBe('*****');
     expect(maskIdNumber('320612199001011234')).toBe('320612********1234');
   });

@@ -60,6 +60,12 @@ export function maskPhone(phone: string): string {
   return phone.slice(0, 3) + '*'.repeat(phone.length - 7) + phone.slice(-4);
 }
 
+/** 张*: a person's family name and a star for each other character. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+}
+
 /** 320612********1234: region and last four of an ID number. */
 export function maskIdNumber(id: string): string {
   if (id.length <= 10) return '*'.repeat(id.length);

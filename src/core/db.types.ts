@@ -107,6 +107,93 @@ export interface AuditLogTable {
   hash: string | null;
 }
 
+export interface CaseCategoriesTable {
+  code: string;
+  parent_code: string | null;
+  name: string;
+  name_en: string;
+  kind: 'event' | 'component' | 'subject';
+  triage: 'government' | 'community' | 'private' | null;
+  department_kind: string | null;
+  register_condition: string | null;
+  close_condition: string | null;
+  limits: Json<unknown> | null;
+  active: Generated<boolean>;
+  updated_at: UpdatedAt;
+}
+
+export interface CalendarDaysTable {
+  day: string;
+  working: boolean;
+  note: string | null;
+}
+
+export interface RoutingRulesTable {
+  id: Id;
+  category_code: string;
+  admin_unit_id: number;
+  department_id: number;
+  created_at: CreatedAt;
+}
+
+export interface CasesTable {
+  id: Id;
+  ticket_no: string;
+  city_id: number;
+  channel: string;
+  request_type: string;
+  category_code: string | null;
+  triage: string | null;
+  urgency: string;
+  status: string;
+  description: string;
+  address: string | null;
+  lon: number | null;
+  lat: number | null;
+  grid_id: number | null;
+  admin_unit_id: number;
+  path: string;
+  department_id: number | null;
+  reporter_name_enc: string | null;
+  reporter_phone_enc: string | null;
+  confidential: Generated<boolean>;
+  created_by: number | null;
+  intake_key: string | null;
+  due_at: Date | null;
+  registered_at: Date | null;
+  dispatched_at: Date | null;
+  closed_at: Date | null;
+  merged_into_id: number | null;
+  satisfaction: number | null;
+  reopen_count: Generated<number>;
+  extension_count: Generated<number>;
+  escalation_level: Generated<number>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CaseAssignmentsTable {
+  case_id: number;
+  department_id: number;
+  role: 'lead' | 'support';
+  assigned_at: CreatedAt;
+  active: Generated<boolean>;
+}
+
+export interface CaseEventsTable {
+  id: Id;
+  case_id: number;
+  at: CreatedAt;
+  actor_id: number | null;
+  actor_name: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  note: string | null;
+  detail: Json<unknown> | null;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   departments: DepartmentsTable;
@@ -116,4 +203,10 @@ export interface DB {
   grids: GridsTable;
   grid_members: GridMembersTable;
   audit_log: AuditLogTable;
+  case_categories: CaseCategoriesTable;
+  calendar_days: CalendarDaysTable;
+  routing_rules: RoutingRulesTable;
+  cases: CasesTable;
+  case_assignments: CaseAssignmentsTable;
+  case_events: CaseEventsTable;
 }

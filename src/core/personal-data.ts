@@ -1,6 +1,6 @@
 import { can, type RequestContext } from './access.js';
 import { recordAudit, type AuditEntry } from './audit.js';
-import { maskIdNumber, maskPhone } from './crypto.js';
+import { maskIdNumber, maskName, maskPhone } from './crypto.js';
 import type { Env } from './env.js';
 
 /** Whose personal data a response shows, so its reading can be audited. */
@@ -25,6 +25,10 @@ export class PersonalDataReader {
 
   phone(encrypted: string | null, owner: PersonalDataOwner): string | null {
     return this.read(encrypted, owner, 'phone', maskPhone);
+  }
+
+  name(encrypted: string | null, owner: PersonalDataOwner): string | null {
+    return this.read(encrypted, owner, 'name', maskName);
   }
 
   idNumber(encrypted: string | null, owner: PersonalDataOwner): string | null {

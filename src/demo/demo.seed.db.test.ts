@@ -44,7 +44,8 @@ describe('demo seed', () => {
 
   it('creates the city departments and each district its own: over 60 for the full city', async () => {
     const n = (await t.env.db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    expect(n).toBe(CITY_DEPARTMENTS.length + 2 * DISTRICT_DEPARTMENTS.length);
+    // Plus a committee for each of the 8 communities and an office for each of the 4 townships.
+    expect(n).toBe(CITY_DEPARTMENTS.length + 2 * DISTRICT_DEPARTMENTS.length + 8 + 4);
     const districts = loadCity('nantong').units.filter((u) => u.level === 'district').length;
     expect(CITY_DEPARTMENTS.length + districts * DISTRICT_DEPARTMENTS.length).toBeGreaterThanOrEqual(60);
   });

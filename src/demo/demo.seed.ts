@@ -60,6 +60,11 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
     const departmentIds = await org.createSystemDepartments(env, [
       ...CITY_DEPARTMENTS.map(([kind, name], i) => ({ code: `${cityUnit.code}-${String(i + 1).padStart(2, '0')}`, name: `${cityUnit.name}${name}`, kind, adminUnitId: unitIds.get(cityUnit.code)!.id })),
       ...districts.flatMap((d) => DISTRICT_DEPARTMENTS.map(([kind, name], i) => ({ code: `${d.code}-${String(i + 1).padStart(2, '0')}`, name: `${d.name}${name}`, kind, adminUnitId: d.id }))),
+      // Community matters go to the committee (居委会/村委会), township ones to the street or town office.
+      ...plan.units.filter((u) => u.level === 'township' || u.level === 'community').map((u) => ({
+        code: `${u.code}-00`, name: u.level === 'community' ? u.name : `${u.name}办事处`,
+        kind: u.level === 'community' ? 'community_committee' : 'township_office', adminUnitId: unitIds.get(u.code)!.id,
+      })),
     ]);
 
     // The demo department handler works in the city's urban management bureau.

@@ -191,3 +191,11 @@ export async function exportGridsGeoJson(env: Env, ctx: RequestContext, write: (
 function csvCell(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
+
+/** Whether a user works a grid as one of its grid workers, for other modules' access rules. */
+export async function worksGrid(env: Env, userId: number, gridId: number): Promise<boolean> {
+  const row = await env.db.selectFrom('grid_members').select('id')
+    .where('grid_id', '=', gridId).where('user_id', '=', userId).where('role', '=', 'worker')
+    .executeTakeFirst();
+  return !!row;
+}

@@ -25,3 +25,15 @@ export async function insertDepartments(db: Conn, rows: Omit<DepartmentRecord, '
     .returning('id').execute();
   return out.map((r) => r.id);
 }
+
+/** Departments of a kind at any of these admin units. */
+export function departmentsOfKind(db: Conn, kind: string, adminUnitIds: number[]): Promise<DepartmentRecord[]> {
+  if (adminUnitIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('departments').select(['id', 'code', 'name', 'kind', 'admin_unit_id as adminUnitId'])
+    .where('kind', '=', kind).where('admin_unit_id', 'in', adminUnitIds).execute();
+}
+
+export function findDepartments(db: Conn, ids: number[]): Promise<DepartmentRecord[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('departments').select(['id', 'code', 'name', 'kind', 'admin_unit_id as adminUnitId']).where('id', 'in', ids).execute();
+}

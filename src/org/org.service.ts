@@ -36,3 +36,30 @@ export async function createSystemDepartments(env: Env, rows: Omit<repo.Departme
     return ids;
   });
 }
+
+/** A department as other modules show it. */
+export interface DepartmentRef {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  adminUnitId: number;
+}
+
+/**
+ * The department of `kind` nearest a place: the one at the lowest admin unit of `chain`
+ * (root first) that has one, as a district's bureau handles its own district before the city's.
+ */
+export async function nearestDepartment(env: Env, kind: string, chain: number[]): Promise<DepartmentRef | null> {
+  const found = await repo.departmentsOfKind(env.db, kind, chain);
+  for (const unitId of [...chain].reverse()) {
+    const d = found.find((x) => x.adminUnitId === unitId);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** Departments by id, for other modules' responses. */
+export async function departmentsById(env: Env, ids: number[]): Promise<Map<number, DepartmentRef>> {
+  return new Map((await repo.findDepartments(env.db, [...new Set(ids)])).map((d) => [d.id, d]));
+}

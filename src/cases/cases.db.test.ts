@@ -1,0 +1,347 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { testInstance, type TestInstance } from '../../test/app.js';
+import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+import { TRANSITIONS } from './cases.workflow.js';
+
+let t: TestInstance;
+type As = ReturnType<TestInstance['as']>;
+let dispatcher: As;
+let admin: As;
+let grids: { id: number; code: string; boundary: Area; path: string }[];
+let d2Path: string;
+/** Leaf categories by a word of their name, looked up in the seeded taxonomy. */
+const leaf: Record<string, { code: string; department_kind: string | null; triage: string | null }> = {};
+
+/** A point clearly inside a grid (centroid of its box, nudged until inside). */
+function inside(area: Area): { lon: number; lat: number } {
+  const ring = polygonsOf(area)[0][0];
+  for (let i = 1; i < ring.length - 1; i++) {
+    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
+    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
+    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
+  }
+  throw new Error('no interior point');
+}
+
+async function findLeaf(word: string) {
+  const rows = await t.env.db.selectFrom('case_categories as c').select(['c.code', 'c.department_kind', 'c.triage', 'c.name'])
+    .where('c.name', 'like', `%${word}%`)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('case_categories as k').select('k.code').whereRef('k.parent_code', '=', 'c.code'))))
+    .execute();
+  if (!rows.length) throw new Error(`no leaf category named like ${word}`);
+  return rows[0];
+}
+
+beforeAll(async () => {
+  t = await testInstance();
+  dispatcher = t.as(await t.login('dispatcher'));
+  admin = t.as(await t.login('admin'));
+  grids = (await t.env.db.selectFrom('grids').select(['id', 'code', 'boundary', 'path']).orderBy('id').execute()) as typeof grids;
+  d2Path = (await t.env.db.selectFrom('admin_units').select('path').where('code', '=', '320612').executeTakeFirstOrThrow()).path;
+  leaf.stall = await findLeaf('占道经营');
+  leaf.private = await findLeaf('户内');
+  leaf.community = await findLeaf('化粪池');
+});
+afterAll(async () => { await t.close(); });
+
+const d1Grid = () => grids.find((g) => !g.path.startsWith(d2Path))!;
+const d2Grid = () => grids.find((g) => g.path.startsWith(d2Path))!;
+
+function hotline(overrides: Record<string, unknown> = {}) {
+  return { channel: 'hotline', requestType: 'complaint', description: '深夜酒吧噪音扰民', location: inside(d1Grid().boundary), reporter: { name: '王小明', phone: '13812345678' }, ...overrides };
+}
+
+async function intake(as: As, body: object, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return as({ method: 'POST', url: '/api/v1/cases', payload: body, headers });
+}
+
+async function act(as: As, id: number, body: Record<string, unknown>) {
+  const current = (await admin({ url: `/api/v1/cases/${id}` })).json();
+  return as({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { version: current.version, ...body } });
+}
+
+/** Signs in the worker of a case's grid. */
+async function gridWorkerOf(caseId: number): Promise<As> {
+  const c = await t.env.db.selectFrom('cases').select('grid_id').where('id', '=', caseId).executeTakeFirstOrThrow();
+  const member = await t.env.db.selectFrom('grid_members').innerJoin('users', 'users.id', 'grid_members.user_id')
+    .select('users.username').where('grid_members.grid_id', '=', c.grid_id!).where('grid_members.role', '=', 'worker').executeTakeFirstOrThrow();
+  return t.as(await t.login(member.username));
+}
+
+/** Signs in a handler of a department, creating the account on first use. */
+async function handlerOf(departmentId: number): Promise<As> {
+  const username = `handler_${departmentId}`;
+  if (!(await t.env.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())) {
+    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
+    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
+    expect(made.statusCode, made.body).toBe(201);
+  }
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
+  return t.as(res.json().token);
+}
+
+describe('intake', () => {
+  it('refuses an anonymous caller and a role without a staff channel', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/cases', payload: hotline() })).statusCode).toBe(401);
+    expect((await intake(t.as(await t.login('auditor')), hotline())).statusCode).toBe(403);
+  });
+
+  it('takes a hotline call in: numbered, located to its grid, with a proposed route', async () => {
+    const res = await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }));
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.ticketNo).toMatch(/^\d{8}\d{5,}$/);
+    expect(body.status).toBe('received');
+    expect(body.grid.id).toBe(d1Grid().id);
+    expect(body.route.department?.name).toBeTruthy();
+  });
+
+  it("registers a grid worker's patrol report to her grid at once, with a due date", async () => {
+    const grid = d1Grid();
+    const worker = await t.env.db.selectFrom('grid_members').innerJoin('users', 'users.id', 'grid_members.user_id')
+      .select('users.username').where('grid_members.grid_id', '=', grid.id).where('grid_members.role', '=', 'worker').executeTakeFirstOrThrow();
+    const gw = t.as(await t.login(worker.username));
+    const res = await intake(gw, { channel: 'patrol', requestType: 'report', categoryCode: leaf.stall.code, description: '人行道占道经营', location: inside(grid.boundary) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'registered', grid: { id: grid.id } });
+    const c = (await gw({ url: `/api/v1/cases/${res.json().id}` })).json();
+    expect(c.dueAt).toBeTruthy();
+    expect(c.timeline.map((e: { action: string }) => e.action)).toEqual(['receive', 'register']);
+  });
+
+  it('names what is wrong with bad input', async () => {
+    const cases: [object, string, As?][] = [
+      [hotline({ location: { lon: 100, lat: 30 } }), 'location'],
+      [hotline({ location: { lon: 200, lat: 30 } }), 'location.lon'],
+      [hotline({ location: undefined }), 'location'],
+      [hotline({ description: 'x'.repeat(4001) }), 'description'],
+      [hotline({ description: '' }), 'description'],
+      [hotline({ categoryCode: 'NOPE' }), 'categoryCode'],
+      [hotline({ channel: 'patrol' }), 'channel'],
+      [hotline({ channel: 'carrier_pigeon' }), 'channel'],
+      [hotline({ requestType: 42 }), 'requestType'],
+      [hotline({ reporter: { phone: 'call me' } }), 'reporter.phone'],
+      [hotline({ secret: 1 }), 'secret'],
+      [hotline({ location: undefined, adminUnitId: 99999999 }), 'adminUnitId'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await intake(dispatcher, body);
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(400);
+      expect(res.json().error.field, res.body).toBe(field);
+    }
+  });
+
+  it('answers a repeated Idempotency-Key with the first case instead of a second', async () => {
+    const headers = { 'idempotency-key': 'call-20261124-0001' };
+    const first = await intake(dispatcher, hotline(), headers);
+    const again = await intake(dispatcher, hotline(), headers);
+    expect(first.statusCode).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    const n = await t.env.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('intake_key', 'like', '%call-20261124-0001').executeTakeFirstOrThrow();
+    expect(n.n).toBe(1);
+  });
+
+  it('keeps the reporter encrypted, masked for roles that do not need them', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    const row = await t.env.db.selectFrom('cases').select(['reporter_phone_enc', 'reporter_name_enc']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.reporter_phone_enc).not.toContain('13812345678');
+    const asLeader = (await t.as(await t.login('leader'))({ url: `/api/v1/cases/${id}` })).json();
+    expect(asLeader.reporter).toEqual({ name: '王**', phone: '138****5678' });
+    const asDispatcher = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
+    expect(asDispatcher.reporter).toEqual({ name: '王小明', phone: '13812345678' });
+  });
+});
+
+describe('the closed loop', () => {
+  it('walks a case from the hotline to closure with the right people at each step', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    let res = await act(dispatcher, id, { action: 'register', categoryCode: leaf.stall.code, urgency: 'routine' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'registered', category: { code: leaf.stall.code } });
+    res = await act(dispatcher, id, { action: 'dispatch' });
+    expect(res.json().status).toBe('dispatched');
+    const lead = res.json().departments.find((d: { role: string }) => d.role === 'lead');
+    expect(lead).toBeTruthy();
+    const handler = await handlerOf(lead.id);
+    expect((await handler({ url: `/api/v1/cases/${id}` })).json().allowedActions).toEqual(expect.arrayContaining(['accept', 'return', 'transfer']));
+    expect((await act(handler, id, { action: 'accept' })).json().status).toBe('in_progress');
+    expect((await act(handler, id, { action: 'report_back', note: '已清理占道摊位' })).json().status).toBe('reported');
+    const worker = await gridWorkerOf(id);
+    expect((await worker({ url: `/api/v1/cases/${id}` })).json().allowedActions).toEqual(['verify_ok', 'verify_fail']);
+    expect((await act(worker, id, { action: 'verify_ok', note: '现场核查已清理' })).json().status).toBe('verified');
+    res = await act(dispatcher, id, { action: 'callback', satisfaction: 5 });
+    expect(res.json()).toMatchObject({ status: 'verified', satisfaction: 5 });
+    res = await act(dispatcher, id, { action: 'close' });
+    expect(res.json()).toMatchObject({ status: 'closed', open: false, allowedActions: expect.arrayContaining(['reopen']) });
+    expect(res.json().timeline.map((e: { action: string }) => e.action)).toEqual(['receive', 'register', 'dispatch', 'accept', 'report_back', 'verify_ok', 'callback', 'close']);
+    const audit = await t.env.db.selectFrom('audit_log').select('action').where('target_type', '=', 'case').where('target_id', '=', String(id)).where('action', 'like', 'case.%').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['case.create', 'case.register', 'case.dispatch', 'case.accept', 'case.report_back', 'case.verify_ok', 'case.callback', 'case.close']);
+  });
+
+  it('answers an illegal action with 409 and the allowed ones', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    const res = await act(dispatcher, id, { action: 'close' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'action_not_allowed', field: 'action' });
+    expect(res.json().error.details.allowedActions).toEqual(expect.arrayContaining(['register', 'reject', 'void', 'merge']));
+    const handler = await t.as(await t.login('department_handler'));
+    expect((await act(handler, id, { action: 'register', categoryCode: leaf.stall.code })).statusCode).toBe(409);
+  });
+
+  it('lets exactly one of two actions on the same version win', async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
+    const { version } = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
+    const [a, b] = await Promise.all([
+      dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'register', version } }),
+      dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'reject', version, note: '重复' } }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const events = await t.env.db.selectFrom('case_events').select('action').where('case_id', '=', id).execute();
+    expect(events.filter((e) => e.action === 'register' || e.action === 'reject')).toHaveLength(1);
+  });
+
+  it('refuses an action decided on an old version, naming the version', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    const { version } = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
+    expect((await dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'escalate', version } })).statusCode).toBe(200);
+    const stale = await dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'supervise', version, note: '督办' } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ field: 'version', details: { version: version + 1 } });
+  });
+
+  it('requires a note where the reason matters', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    const res = await act(dispatcher, id, { action: 'reject' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe('note');
+  });
+
+  it('reopens on failed verification and on a dissatisfied call back, counting both', async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
+    await act(dispatcher, id, { action: 'register' });
+    const lead = (await act(dispatcher, id, { action: 'dispatch' })).json().departments[0].id;
+    const handler = await handlerOf(lead);
+    await act(handler, id, { action: 'accept' });
+    await act(handler, id, { action: 'report_back', note: '已处理' });
+    const worker = await gridWorkerOf(id);
+    expect((await act(worker, id, { action: 'verify_fail', note: '摊位仍在' })).json()).toMatchObject({ status: 'in_progress', reopenCount: 1 });
+    await act(handler, id, { action: 'report_back', note: '再次处理' });
+    await act(worker, id, { action: 'verify_ok' });
+    expect((await act(dispatcher, id, { action: 'callback', satisfaction: 1 })).json()).toMatchObject({ status: 'in_progress', reopenCount: 2, satisfaction: 1 });
+  });
+
+  it('sends a joint dispatch to a lead and supporting departments, and takes returns back to the dispatcher', async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
+    await act(dispatcher, id, { action: 'register' });
+    const departments = (await dispatcher({ url: '/api/v1/departments' })).json().items as { id: number; kind: string }[];
+    const [lead, support] = [departments.find((d) => d.kind === 'urban_management')!, departments.find((d) => d.kind === 'market')!];
+    const missing = await act(dispatcher, id, { action: 'joint_dispatch', departmentId: lead.id });
+    expect(missing.json().error.field).toBe('supportDepartmentIds');
+    const res = await act(dispatcher, id, { action: 'joint_dispatch', departmentId: lead.id, supportDepartmentIds: [support.id] });
+    expect(res.json().departments).toEqual(expect.arrayContaining([expect.objectContaining({ id: lead.id, role: 'lead' }), expect.objectContaining({ id: support.id, role: 'support' })]));
+    const supporter = await handlerOf(support.id);
+    expect((await supporter({ url: `/api/v1/cases/${id}` })).json().allowedActions).toEqual([]);
+    const handler = await handlerOf(lead.id);
+    const returned = await act(handler, id, { action: 'return', note: '不属于本部门职责' });
+    expect(returned.json()).toMatchObject({ status: 'returned', departments: [] });
+    expect((await act(dispatcher, id, { action: 'dispatch', departmentId: support.id })).json().status).toBe('dispatched');
+  });
+
+  it('extends a deadline on request, defers, hangs and resumes', async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
+    await act(dispatcher, id, { action: 'register' });
+    const lead = (await act(dispatcher, id, { action: 'dispatch' })).json().departments[0].id;
+    const handler = await handlerOf(lead);
+    await act(handler, id, { action: 'accept' });
+    const before = (await admin({ url: `/api/v1/cases/${id}` })).json().dueAt;
+    expect((await act(handler, id, { action: 'request_extension', note: '需协调产权单位', extension: { amount: 3, unit: 'days' } })).statusCode).toBe(200);
+    const extended = (await act(dispatcher, id, { action: 'extend', extension: { amount: 3, unit: 'days' } })).json();
+    expect(new Date(extended.dueAt).getTime()).toBeGreaterThan(new Date(before).getTime());
+    expect(extended.extensionCount).toBe(1);
+    expect((await act(dispatcher, id, { action: 'defer', note: '待天气好转' })).json().status).toBe('deferred');
+    expect((await act(dispatcher, id, { action: 'hang', note: '长期挂账' })).json().status).toBe('hung');
+    expect((await act(dispatcher, id, { action: 'resume' })).json().status).toBe('registered');
+    expect((await act(dispatcher, id, { action: 'escalate' })).json().escalationLevel).toBe(1);
+    expect((await act(t.as(await t.login('leader')), id, { action: 'supervise', note: '请加快办理' })).statusCode).toBe(200);
+  });
+
+  it('ends cases that are not for the loop: rejected, void, referred out, merged, private advice', async () => {
+    const make = async (extra: Record<string, unknown> = {}) => (await intake(dispatcher, hotline(extra))).json().id as number;
+    expect((await act(dispatcher, await make(), { action: 'reject', note: '不属于受理范围' })).json().status).toBe('rejected');
+    expect((await act(dispatcher, await make(), { action: 'void', note: '测试数据' })).json().status).toBe('void');
+    expect((await act(dispatcher, await make(), { action: 'refer_out', note: '火情转119', referTo: '119' })).json().status).toBe('referred');
+    const target = await make();
+    const merged = (await act(dispatcher, await make(), { action: 'merge', mergeIntoId: target })).json();
+    expect(merged).toMatchObject({ status: 'merged', mergedIntoId: target });
+    const privateCase = await make({ categoryCode: leaf.private.code });
+    await act(dispatcher, privateCase, { action: 'register', triage: 'private' });
+    expect((await act(dispatcher, privateCase, { action: 'close', note: '已告知联系物业或维修公司' })).json().status).toBe('closed');
+    const governmentCase = await make({ categoryCode: leaf.stall.code });
+    await act(dispatcher, governmentCase, { action: 'register' });
+    expect((await act(dispatcher, governmentCase, { action: 'close' })).statusCode).toBe(400);
+  });
+
+  it('covers every action in the transition table', () => {
+    // The tests above take each of these at least once; a new action must join them.
+    expect(Object.keys(TRANSITIONS).sort()).toEqual(['accept', 'callback', 'close', 'defer', 'dispatch', 'escalate', 'extend', 'hang', 'joint_dispatch', 'merge', 'refer_out', 'register', 'reject', 'reopen', 'report_back', 'request_extension', 'resume', 'return', 'supervise', 'transfer', 'verify_fail', 'verify_ok', 'void'].sort());
+  });
+});
+
+describe('routing', () => {
+  it('sends a community matter to the community committee', async () => {
+    const res = await intake(dispatcher, hotline({ categoryCode: leaf.community.code, triage: 'community' }));
+    expect(res.json().route).toMatchObject({ reason: 'community' });
+    expect(res.json().route.department.name).toMatch(/委/);
+  });
+
+  it('follows a catalogue rule set on a district for every place under it, and not elsewhere', async () => {
+    const departments = (await admin({ url: '/api/v1/departments' })).json().items as { id: number; kind: string; adminUnit: { code: string } }[];
+    const special = departments.find((d) => d.kind === 'law_enforcement')!;
+    const d1 = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320613').executeTakeFirstOrThrow();
+    const set = await admin({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d1.id, departmentId: special.id } });
+    expect(set.statusCode, set.body).toBe(200);
+    const inD1 = await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }));
+    expect(inD1.json().route).toMatchObject({ reason: 'rule', department: { id: special.id } });
+    const inD2 = await intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: inside(d2Grid().boundary) }));
+    expect(inD2.json().route.reason).toBe('category');
+    expect(inD2.json().route.department.id).not.toBe(special.id);
+    expect((await dispatcher({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d1.id, departmentId: special.id } })).statusCode).toBe(403);
+  });
+});
+
+describe('case list', () => {
+  it('refuses an anonymous caller', async () => {
+    expect((await t.app.inject({ url: '/api/v1/cases' })).statusCode).toBe(401);
+  });
+
+  it("hides cases outside the caller's jurisdiction", async () => {
+    const d2Case = (await intake(dispatcher, hotline({ location: inside(d2Grid().boundary), description: '通州区的案件' }))).json();
+    const d1 = t.as(await t.login('dispatcher_d1'));
+    expect((await d1({ url: `/api/v1/cases/${d2Case.id}` })).statusCode).toBe(404);
+    const list = (await d1({ url: '/api/v1/cases?pageSize=200' })).json();
+    expect(list.items.map((c: { id: number }) => c.id)).not.toContain(d2Case.id);
+    expect((await d1({ method: 'POST', url: `/api/v1/cases/${d2Case.id}/actions`, payload: { action: 'register', version: 1 } })).statusCode).toBe(404);
+    const d2 = t.as(await t.login('dispatcher_d2'));
+    expect((await d2({ url: `/api/v1/cases?q=${d2Case.ticketNo}` })).json().items.map((c: { id: number }) => c.id)).toEqual([d2Case.id]);
+  });
+
+  it('filters by status, channel, category, text and date, and pages', async () => {
+    const all = (await dispatcher({ url: '/api/v1/cases?pageSize=200' })).json();
+    expect(all.total).toBeGreaterThan(10);
+    const received = (await dispatcher({ url: '/api/v1/cases?status=received&pageSize=200' })).json();
+    expect(received.items.every((c: { status: string }) => c.status === 'received')).toBe(true);
+    const patrol = (await dispatcher({ url: '/api/v1/cases?channel=patrol' })).json();
+    expect(patrol.items.every((c: { channel: string }) => c.channel === 'patrol')).toBe(true);
+    expect(patrol.total).toBeGreaterThan(0);
+    const text = (await dispatcher({ url: `/api/v1/cases?q=${encodeURIComponent('通州区的案件')}` })).json();
+    expect(text.total).toBe(1);
+    const future = (await dispatcher({ url: `/api/v1/cases?from=${encodeURIComponent('2099-01-01T00:00:00Z')}` })).json();
+    expect(future.total).toBe(0);
+    const page2 = (await dispatcher({ url: '/api/v1/cases?pageSize=5&page=2' })).json();
+    expect(page2.items[0].id).toBe(all.items[5].id);
+    const bad = await dispatcher({ url: '/api/v1/cases?from=yesterday' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('from');
+  });
+});

@@ -1,0 +1,386 @@
+import type { Updateable } from 'kysely';
+import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
+import { recordAudit } from '../core/audit.js';
+import type { CasesTable } from '../core/db.types.js';
+import type { Env } from '../core/env.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import * as geo from '../geo/geo.service.js';
+import { departmentsById } from '../org/org.service.js';
+import { dueAt, type TimeLimit } from './calendar.js';
+import { workCalendar } from './cases.setup.js';
+import * as repo from './cases.repo.js';
+import { routeCase } from './cases.routing.js';
+import { presentCase } from './cases.view.js';
+import { allowedActions, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
+
+export const CHANNELS = ['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const REQUEST_TYPES = ['inquiry', 'help', 'complaint', 'report', 'suggestion'] as const;
+export const URGENCIES = ['routine', 'urgent', 'critical'] as const;
+export const TRIAGES = ['government', 'community', 'private'] as const;
+
+/** Which staff channel each role takes cases in through; the public channels have their own doors. */
+const STAFF_CHANNELS: Record<Channel, Role[]> = {
+  patrol: ['grid_worker'],
+  hotline: ['dispatcher', 'admin'],
+  department: ['department_handler', 'admin'],
+  detection: ['admin'],
+  citizen_app: [],
+  open311: [],
+};
+
+export interface NewCase {
+  channel: Channel;
+  requestType: (typeof REQUEST_TYPES)[number];
+  categoryCode?: string;
+  triage?: (typeof TRIAGES)[number];
+  urgency?: (typeof URGENCIES)[number];
+  description: string;
+  address?: string;
+  location?: { lon: number; lat: number };
+  /** Where the case belongs when it has no point (a hotline call with an address). */
+  adminUnitId?: number;
+  reporter?: { name?: string; phone?: string };
+  confidential?: boolean;
+}
+
+/** The day in China, as ticket numbers carry it. */
+function chinaDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+async function leafCategory(env: Env, code: string, field = 'categoryCode') {
+  const category = await repo.findCategory(env.db, code);
+  if (!category || !category.active) throw new ValidationError(field, `${field} ${code} is not a known category`);
+  if (await repo.hasChildCategories(env.db, code)) throw new ValidationError(field, `${field} ${code} is a class; choose one of its subclasses`);
+  return category;
+}
+
+/** The time limit of a category for an urgency, from its seeded limits. */
+function limitOf(limits: unknown, urgency: string): TimeLimit | null {
+  const all = limits as Record<string, TimeLimit> | null;
+  return all?.[urgency] ?? null;
+}
+
+/**
+ * Takes a case in from a staff channel: locates it, numbers it, proposes its route,
+ * and, for a grid worker's patrol with a category, registers it at once to her grid.
+ * A repeated intake key answers the first case instead of making a second.
+ */
+export async function createCase(env: Env, ctx: RequestContext, input: NewCase, intakeKey?: string) {
+  requireAccess(ctx.actor, 'cases.create');
+  const actor = ctx.actor;
+  if (!STAFF_CHANNELS[input.channel].includes(actor.role)) {
+    throw new ValidationError('channel', `a ${actor.role} cannot take in cases through the ${input.channel} channel`);
+  }
+  const key = intakeKey ? `${actor.id}:${intakeKey}` : null;
+  if (key) {
+    const first = await repo.findCaseByIntakeKey(env.db, key);
+    if (first) return { created: false, case: await intakeAnswer(env, first) };
+  }
+
+  let place: { gridId: number | null; unitId: number; path: string; chain: number[] };
+  if (input.location) {
+    const found = await geo.locatePoint(env, input.location.lon, input.location.lat);
+    if (!found) throw new ValidationError('location', `the point ${input.location.lon}, ${input.location.lat} lies outside the city's grids`);
+    place = { gridId: found.grid.id, unitId: found.adminUnits.at(-1)!.id, path: found.path, chain: found.adminUnits.map((u) => u.id) };
+  } else if (input.adminUnitId !== undefined) {
+    const path = await geo.unitPath(env, input.adminUnitId);
+    if (path === null) throw new ValidationError('adminUnitId', 'adminUnitId is not a known admin unit');
+    place = { gridId: null, unitId: input.adminUnitId, path, chain: (await geo.getAdminUnitChain(env, input.adminUnitId)).map((u) => u.id) };
+  } else {
+    throw new ValidationError('location', 'give the location (lon, lat) or the adminUnitId of the place');
+  }
+  if (input.channel === 'patrol' && !place.gridId) throw new ValidationError('location', 'a patrol report needs the point where it was seen');
+
+  const category = input.categoryCode ? await leafCategory(env, input.categoryCode) : null;
+  const triage = input.triage ?? category?.triage ?? null;
+  const urgency = input.urgency ?? 'routine';
+  const now = new Date();
+  const autoRegister = input.channel === 'patrol' && !!category;
+  const limit = category ? limitOf(category.limits, urgency) : null;
+  const due = autoRegister && limit ? dueAt(now, limit, await workCalendar(env)) : null;
+  const route = await routeCase(env, category?.code ?? null, triage, place.chain);
+
+  const id = await env.db.transaction().execute(async (trx) => {
+    const serial = await repo.nextTicketSerial(trx);
+    const id = await repo.insertCase(trx, {
+      ticket_no: `${chinaDay(now)}${String(serial).padStart(5, '0')}`,
+      city_id: place.chain[0],
+      channel: input.channel,
+      request_type: input.requestType,
+      category_code: category?.code ?? null,
+      triage,
+      urgency,
+      status: autoRegister ? 'registered' : 'received',
+      description: input.description,
+      address: input.address ?? null,
+      lon: input.location?.lon ?? null,
+      lat: input.location?.lat ?? null,
+      grid_id: place.gridId,
+      admin_unit_id: place.unitId,
+      path: place.path,
+      reporter_name_enc: env.cipher.encryptOptional(input.reporter?.name),
+      reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
+      confidential: input.confidential ?? false,
+      created_by: actor.id,
+      intake_key: key,
+      registered_at: autoRegister ? now : null,
+      due_at: due,
+    });
+    const base = { caseId: id, actorId: actor.id, actorName: actor.username, note: null };
+    await repo.insertEvent(trx, { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: input.channel } });
+    if (autoRegister) await repo.insertEvent(trx, { ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
+    await recordAudit(trx, ctx, {
+      action: 'case.create', targetType: 'case', targetId: id, scopePath: place.path,
+      after: { channel: input.channel, requestType: input.requestType, categoryCode: category?.code ?? null, triage, urgency, gridId: place.gridId, adminUnitId: place.unitId },
+    });
+    return id;
+  });
+  const created = await repo.findCase(env.db, id);
+  return { created: true, case: await intakeAnswer(env, created!, route) };
+}
+
+/** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */
+async function intakeAnswer(env: Env, c: repo.CaseRow, route?: Awaited<ReturnType<typeof routeCase>>) {
+  const proposed = route ?? await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
+  const grid = c.grid_id === null ? null : (await geo.locatePoint(env, c.lon!, c.lat!))?.grid ?? null;
+  return {
+    id: c.id,
+    ticketNo: c.ticket_no,
+    status: c.status,
+    grid,
+    route: { department: proposed.department && { id: proposed.department.id, name: proposed.department.name }, reason: proposed.reason },
+  };
+}
+
+/** What the caller is to this case: their role and their relation to it. */
+async function standingOf(env: Env, actor: Actor, c: repo.CaseRow): Promise<Standing> {
+  const assignments = await repo.activeAssignments(env.db, c.id);
+  const lead = assignments.find((a) => a.role === 'lead');
+  return {
+    role: actor.role,
+    leadDepartment: !!lead && actor.departmentId === lead.departmentId,
+    gridWorker: actor.role === 'grid_worker' && c.grid_id !== null && await geo.worksGrid(env, actor.id, c.grid_id),
+  };
+}
+
+async function visibleCase(env: Env, actor: Actor, id: number): Promise<repo.CaseRow> {
+  const c = await repo.findCase(env.db, id);
+  if (!c) throw new NotFoundError('case');
+  requireInScope(actor, c.path, 'case');
+  return c;
+}
+
+/** One case with its timeline and exactly the actions this caller may take now. */
+export async function getCase(env: Env, ctx: RequestContext, id: number) {
+  requireAccess(ctx.actor, 'cases.read');
+  const c = await visibleCase(env, ctx.actor, id);
+  const standing = await standingOf(env, ctx.actor, c);
+  return presentCase(env, ctx, c, allowedActions(c.status as Status, standing));
+}
+
+export interface CaseListFilter {
+  status?: string[];
+  categoryCode?: string;
+  channel?: string;
+  adminUnitId?: number;
+  departmentId?: number;
+  overdue?: boolean;
+  q?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Cases in the caller's jurisdiction, newest first, filtered and paged. */
+export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter) {
+  requireAccess(ctx.actor, 'cases.read');
+  const prefix = scopePrefix(ctx.actor);
+  let adminUnitPath: string | undefined;
+  if (f.adminUnitId !== undefined) {
+    adminUnitPath = (await geo.unitPath(env, f.adminUnitId)) ?? undefined;
+    if (!adminUnitPath || !adminUnitPath.startsWith(prefix)) throw new NotFoundError('admin unit');
+  }
+  const { rows, total } = await repo.listCases(env.db, {
+    pathPrefix: prefix, adminUnitPath, status: f.status, categoryCode: f.categoryCode, channel: f.channel, departmentId: f.departmentId,
+    overdue: f.overdue, text: f.q, from: f.from ? new Date(f.from) : undefined, to: f.to ? new Date(f.to) : undefined,
+    limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
+  });
+  const departments = await departmentsById(env, rows.map((r) => r.department_id).filter((d): d is number => d !== null));
+  const now = Date.now();
+  return {
+    items: rows.map((c) => ({
+      id: c.id, ticketNo: c.ticket_no, status: c.status, channel: c.channel, requestType: c.request_type, categoryCode: c.category_code,
+      triage: c.triage, urgency: c.urgency, description: c.description.slice(0, 200), address: c.address, location: c.lon === null ? null : { lon: c.lon, lat: c.lat },
+      gridId: c.grid_id, department: c.department_id === null ? null : { id: c.department_id, name: departments.get(c.department_id)?.name ?? null },
+      dueAt: c.due_at, overdue: !!c.due_at && c.due_at.getTime() < now && OPEN_STATUSES.has(c.status as Status), createdAt: c.created_at,
+    })),
+    total, page: f.page, pageSize: f.pageSize,
+  };
+}
+
+/** What an action may carry besides its name and the version it was decided on. */
+export interface ActionInput {
+  action: Action;
+  version: number;
+  note?: string;
+  departmentId?: number;
+  supportDepartmentIds?: number[];
+  categoryCode?: string;
+  triage?: (typeof TRIAGES)[number];
+  urgency?: (typeof URGENCIES)[number];
+  satisfaction?: number;
+  mergeIntoId?: number;
+  extension?: TimeLimit;
+  referTo?: string;
+}
+
+/** A patch to the case and what the timeline should remember of the action. */
+interface Effect {
+  patch: Updateable<CasesTable>;
+  detail?: unknown;
+  /** Set when the action's outcome decides the state (a dissatisfied call back reopens). */
+  status?: Status;
+  assign?: { lead: number; support: number[] } | 'clear';
+}
+
+type EffectFn = (env: Env, c: repo.CaseRow, input: ActionInput, now: Date) => Promise<Effect>;
+
+async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now: Date, joint: boolean): Promise<Effect> {
+  let lead = input.departmentId;
+  if (lead === undefined) {
+    const route = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
+    if (!route.department) throw new ValidationError('departmentId', 'no department is catalogued for this category here; name the departmentId');
+    lead = route.department.id;
+  }
+  const support = input.supportDepartmentIds ?? [];
+  if (joint && support.length === 0) throw new ValidationError('supportDepartmentIds', 'a joint dispatch names at least one supporting department');
+  const known = await departmentsById(env, [lead, ...support]);
+  for (const [field, id] of [['departmentId', lead] as const, ...support.map((id) => ['supportDepartmentIds', id] as const)]) {
+    if (!known.has(id)) throw new ValidationError(field, `department ${id} does not exist`);
+  }
+  return { patch: { department_id: lead, dispatched_at: now }, assign: { lead, support }, detail: { departmentId: lead, supportDepartmentIds: support } };
+}
+
+/** What each action does to the case beyond its change of state. */
+const EFFECTS: Partial<Record<Action, EffectFn>> = {
+  async register(env, c, input, now) {
+    const code = input.categoryCode ?? c.category_code;
+    if (!code) throw new ValidationError('categoryCode', 'registering a case needs its category');
+    const category = await leafCategory(env, code);
+    const urgency = input.urgency ?? c.urgency;
+    const triage = input.triage ?? c.triage ?? category.triage;
+    const limit = limitOf(category.limits, urgency);
+    return {
+      patch: { category_code: code, urgency, triage, registered_at: now, due_at: limit ? dueAt(now, limit, await workCalendar(env)) : null },
+      detail: { categoryCode: code, urgency, triage },
+    };
+  },
+  dispatch: (env, c, input, now) => dispatchEffect(env, c, input, now, false),
+  joint_dispatch: (env, c, input, now) => dispatchEffect(env, c, input, now, true),
+  async return() { return { patch: { department_id: null }, assign: 'clear' }; },
+  async transfer(_env, _c, input) { return { patch: { department_id: null }, assign: 'clear', detail: { suggestedDepartmentId: input.departmentId ?? null } }; },
+  async request_extension(_env, _c, input) {
+    if (!input.extension) throw new ValidationError('extension', 'say how much more time is needed');
+    return { patch: {}, detail: { extension: input.extension } };
+  },
+  async extend(env, c, input) {
+    if (!input.extension) throw new ValidationError('extension', 'say how much more time is granted');
+    const from = c.due_at && c.due_at.getTime() > Date.now() ? c.due_at : new Date();
+    const due = dueAt(from, input.extension, await workCalendar(env));
+    return { patch: { due_at: due, extension_count: c.extension_count + 1 }, detail: { extension: input.extension, dueAt: due } };
+  },
+  async verify_fail(_env, c) { return { patch: { reopen_count: c.reopen_count + 1 } }; },
+  async reopen(_env, c) { return { patch: { reopen_count: c.reopen_count + 1, closed_at: null } }; },
+  async callback(_env, c, input) {
+    if (input.satisfaction === undefined) throw new ValidationError('satisfaction', 'record how satisfied the reporter is, 1 to 5');
+    // A dissatisfied reporter reopens the case, and it counts against the department.
+    if (input.satisfaction <= 2) return { patch: { satisfaction: input.satisfaction, reopen_count: c.reopen_count + 1 }, status: 'in_progress', detail: { satisfaction: input.satisfaction, reopened: true } };
+    return { patch: { satisfaction: input.satisfaction }, detail: { satisfaction: input.satisfaction } };
+  },
+  async close(_env, c, _input, now) {
+    if (c.status === 'registered' && c.triage !== 'private') throw new ValidationError('action', 'only a private matter, answered with advice, closes without being handled');
+    return { patch: { closed_at: now } };
+  },
+  async merge(env, c, input) {
+    if (input.mergeIntoId === undefined || input.mergeIntoId === c.id) throw new ValidationError('mergeIntoId', 'name the open case to merge into');
+    const target = await repo.findCase(env.db, input.mergeIntoId);
+    if (!target || !OPEN_STATUSES.has(target.status as Status)) throw new ValidationError('mergeIntoId', `case ${input.mergeIntoId} is not an open case`);
+    return { patch: { merged_into_id: target.id, closed_at: new Date() }, detail: { mergeIntoId: target.id, ticketNo: target.ticket_no } };
+  },
+  async escalate(_env, c) { return { patch: { escalation_level: c.escalation_level + 1 }, detail: { level: c.escalation_level + 1 } }; },
+  async refer_out(_env, _c, input) { return { patch: { closed_at: new Date() }, detail: { referTo: input.referTo ?? null } }; },
+  async reject(_env, _c, _input, now) { return { patch: { closed_at: now } }; },
+  async void(_env, _c, _input, now) { return { patch: { closed_at: now } }; },
+};
+
+/**
+ * Performs one action on a case. An action this caller may not take now answers 409 with
+ * the ones they may; of two actions decided on the same version exactly one succeeds and
+ * the other answers 409 with the case's current version.
+ */
+export async function act(env: Env, ctx: RequestContext, id: number, input: ActionInput) {
+  requireAccess(ctx.actor, 'cases.read');
+  const actor = ctx.actor;
+  const c = await visibleCase(env, actor, id);
+  const status = c.status as Status;
+  const standing = await standingOf(env, actor, c);
+  const allowed = allowedActions(status, standing);
+  if (!mayTake(input.action, status, standing)) {
+    throw new AppError(409, 'action_not_allowed', `${input.action} is not allowed on a ${status} case for you; allowed: ${allowed.join(', ') || 'none'}`, 'action', { allowedActions: allowed, status });
+  }
+  if (input.version !== c.version) throw staleVersion(c.version, allowed);
+  const transition = TRANSITIONS[input.action];
+  if ('needsNote' in transition && transition.needsNote && !input.note?.trim()) throw new ValidationError('note', `${input.action} needs a note saying why`);
+  const now = new Date();
+  const effect: Effect = (await EFFECTS[input.action]?.(env, c, input, now)) ?? { patch: {} };
+  const to = effect.status ?? nextStatus(input.action, status);
+
+  await env.db.transaction().execute(async (trx) => {
+    const applied = await repo.updateCaseAt(trx, c.id, c.version, { ...effect.patch, status: to });
+    if (!applied) throw staleVersion(null, allowed);
+    if (effect.assign === 'clear') await repo.clearAssignments(trx, c.id);
+    else if (effect.assign) await repo.setAssignments(trx, c.id, effect.assign.lead, effect.assign.support);
+    await repo.insertEvent(trx, { caseId: c.id, actorId: actor.id, actorName: actor.username, action: input.action, fromStatus: status, toStatus: to, note: input.note ?? null, detail: effect.detail });
+    await recordAudit(trx, ctx, {
+      action: `case.${input.action}`, targetType: 'case', targetId: c.id, scopePath: c.path,
+      before: { status, version: c.version }, after: { status: to, version: c.version + 1, ...(effect.detail ? { detail: effect.detail } : {}) },
+    });
+  });
+  return getCase(env, ctx, id);
+}
+
+function staleVersion(current: number | null, allowed: Action[]): AppError {
+  return new ConflictError(
+    'the case changed since you loaded it; reload it and decide again',
+    'version',
+    { allowedActions: allowed, ...(current === null ? {} : { version: current }) },
+  );
+}
+
+/** The category taxonomy, for intake forms and the dispatcher. */
+export async function listCategories(env: Env, ctx: RequestContext) {
+  requireAccess(ctx.actor, 'cases.read');
+  return {
+    items: (await repo.listCategories(env.db)).map((c) => ({
+      code: c.code, parentCode: c.parent_code, name: c.name, nameEn: c.name_en, kind: c.kind, triage: c.triage,
+      departmentKind: c.department_kind, registerCondition: c.register_condition, closeCondition: c.close_condition, limits: c.limits, active: c.active,
+    })),
+  };
+}
+
+/** Sets the department a category goes to at an admin unit and everything under it (派单目录). */
+export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { categoryCode: string; adminUnitId: number; departmentId: number }) {
+  requireAccess(ctx.actor, 'cases.configure');
+  await leafCategory(env, rule.categoryCode);
+  const path = await geo.unitPath(env, rule.adminUnitId);
+  if (path === null || !path.startsWith(scopePrefix(ctx.actor))) throw new ValidationError('adminUnitId', 'adminUnitId is not an admin unit in your jurisdiction');
+  if (!(await departmentsById(env, [rule.departmentId])).has(rule.departmentId)) throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist`);
+  await env.db.transaction().execute(async (trx) => {
+    await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
+    await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });
+  });
+  return rule;
+}

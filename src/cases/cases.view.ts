@@ -1,0 +1,59 @@
+import type { RequestContext } from '../core/access.js';
+import type { Env } from '../core/env.js';
+import { PersonalDataReader } from '../core/personal-data.js';
+import * as geo from '../geo/geo.service.js';
+import { departmentsById } from '../org/org.service.js';
+import * as repo from './cases.repo.js';
+import { OPEN_STATUSES, type Action, type Status } from './cases.workflow.js';
+
+/** A case as staff see it: its place, departments, reporter (masked unless needed) and timeline. */
+export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow, allowedActions: Action[]) {
+  const [assignments, events, category, chain] = await Promise.all([
+    repo.activeAssignments(env.db, c.id),
+    repo.caseEvents(env.db, c.id),
+    c.category_code ? repo.findCategory(env.db, c.category_code) : Promise.resolve(undefined),
+    geo.getAdminUnitChain(env, c.admin_unit_id),
+  ]);
+  const departments = await departmentsById(env, assignments.map((a) => a.departmentId));
+  const reader = new PersonalDataReader(env, ctx);
+  const owner = { targetType: 'case', targetId: c.id, scopePath: c.path };
+  const view = {
+    id: c.id,
+    ticketNo: c.ticket_no,
+    version: c.version,
+    status: c.status,
+    open: OPEN_STATUSES.has(c.status as Status),
+    channel: c.channel,
+    requestType: c.request_type,
+    category: category ? { code: category.code, name: category.name, nameEn: category.name_en } : null,
+    triage: c.triage,
+    urgency: c.urgency,
+    description: c.description,
+    address: c.address,
+    location: c.lon === null ? null : { lon: c.lon, lat: c.lat },
+    gridId: c.grid_id,
+    adminUnits: chain,
+    departments: assignments.map((a) => ({ id: a.departmentId, name: departments.get(a.departmentId)?.name ?? null, role: a.role })),
+    reporter: {
+      // A reporter who asked for confidentiality is shown to nobody but by their ticket.
+      name: c.confidential ? null : reader.name(c.reporter_name_enc, owner),
+      phone: c.confidential ? null : reader.phone(c.reporter_phone_enc, owner),
+    },
+    confidential: c.confidential,
+    dueAt: c.due_at,
+    overdue: !!c.due_at && c.due_at.getTime() < Date.now() && OPEN_STATUSES.has(c.status as Status),
+    registeredAt: c.registered_at,
+    dispatchedAt: c.dispatched_at,
+    closedAt: c.closed_at,
+    mergedIntoId: c.merged_into_id,
+    satisfaction: c.satisfaction,
+    reopenCount: c.reopen_count,
+    extensionCount: c.extension_count,
+    escalationLevel: c.escalation_level,
+    createdAt: c.created_at,
+    allowedActions,
+    timeline: events.map((e) => ({ at: e.at, actor: e.actor_name, action: e.action, from: e.from_status, to: e.to_status, note: e.note, detail: e.detail })),
+  };
+  await reader.flush();
+  return view;
+}
