@@ -166,3 +166,22 @@ export function calendarDays(db: Conn) {
 export async function insertCalendarDays(db: Conn, days: { day: string; working: boolean; note: string | null }[]): Promise<void> {
   if (days.length) await db.insertInto('calendar_days').values(days).onConflict((oc) => oc.column('day').doNothing()).execute();
 }
+
+export function findCaseByTicket(db: Conn, ticketNo: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('ticket_no', '=', ticketNo).executeTakeFirst();
+}
+
+/** Cases by public criteria, newest first (the public door's search). */
+export function searchCases(db: Conn, s: {
+  ticketNos?: string[]; categoryCodes?: string[]; open?: boolean; from?: Date; to?: Date; apiKeyId?: number; updatedAfter?: Date; limit: number; offset: number;
+}) {
+  let q = db.selectFrom('cases').selectAll();
+  if (s.ticketNos?.length) q = q.where('ticket_no', 'in', s.ticketNos);
+  if (s.categoryCodes?.length) q = q.where('category_code', 'in', s.categoryCodes);
+  if (s.open !== undefined) q = q.where('closed_at', s.open ? 'is' : 'is not', null);
+  if (s.from) q = q.where('created_at', '>=', s.from);
+  if (s.to) q = q.where('created_at', '<', s.to);
+  if (s.apiKeyId !== undefined) q = q.where('api_key_id', '=', s.apiKeyId);
+  if (s.updatedAfter) q = q.where('updated_at', '>', s.updatedAfter);
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(s.limit).offset(s.offset).execute();
+}

@@ -8,6 +8,7 @@ import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
+import { leafCategory, limitOf, takeIn } from './cases.intake.js';
 import * as repo from './cases.repo.js';
 import { routeCase } from './cases.routing.js';
 import { presentCase } from './cases.view.js';
@@ -44,24 +45,6 @@ export interface NewCase {
   confidential?: boolean;
 }
 
-/** The day in China, as ticket numbers carry it. */
-function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-async function leafCategory(env: Env, code: string, field = 'categoryCode') {
-  const category = await repo.findCategory(env.db, code);
-  if (!category || !category.active) throw new ValidationError(field, `${field} ${code} is not a known category`);
-  if (await repo.hasChildCategories(env.db, code)) throw new ValidationError(field, `${field} ${code} is a class; choose one of its subclasses`);
-  return category;
-}
-
-/** The time limit of a category for an urgency, from its seeded limits. */
-function limitOf(limits: unknown, urgency: string): TimeLimit | null {
-  const all = limits as Record<string, TimeLimit> | null;
-  return all?.[urgency] ?? null;
-}
-
 /**
  * Takes a case in from a staff channel: locates it, numbers it, proposes its route,
  * and, for a grid worker's patrol with a category, registers it at once to her grid.
@@ -79,71 +62,18 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
     if (first) return { created: false, case: await intakeAnswer(env, first) };
   }
 
-  let place: { gridId: number | null; unitId: number; path: string; chain: number[] };
-  if (input.location) {
-    const found = await geo.locatePoint(env, input.location.lon, input.location.lat);
-    if (!found) throw new ValidationError('location', `the point ${input.location.lon}, ${input.location.lat} lies outside the city's grids`);
-    place = { gridId: found.grid.id, unitId: found.adminUnits.at(-1)!.id, path: found.path, chain: found.adminUnits.map((u) => u.id) };
-  } else if (input.adminUnitId !== undefined) {
-    const path = await geo.unitPath(env, input.adminUnitId);
-    if (path === null) throw new ValidationError('adminUnitId', 'adminUnitId is not a known admin unit');
-    place = { gridId: null, unitId: input.adminUnitId, path, chain: (await geo.getAdminUnitChain(env, input.adminUnitId)).map((u) => u.id) };
-  } else {
-    throw new ValidationError('location', 'give the location (lon, lat) or the adminUnitId of the place');
-  }
-  if (input.channel === 'patrol' && !place.gridId) throw new ValidationError('location', 'a patrol report needs the point where it was seen');
-
-  const category = input.categoryCode ? await leafCategory(env, input.categoryCode) : null;
-  const triage = input.triage ?? category?.triage ?? null;
-  const urgency = input.urgency ?? 'routine';
-  const now = new Date();
-  const autoRegister = input.channel === 'patrol' && !!category;
-  const limit = category ? limitOf(category.limits, urgency) : null;
-  const due = autoRegister && limit ? dueAt(now, limit, await workCalendar(env)) : null;
-  const route = await routeCase(env, category?.code ?? null, triage, place.chain);
-
-  const id = await env.db.transaction().execute(async (trx) => {
-    const serial = await repo.nextTicketSerial(trx);
-    const id = await repo.insertCase(trx, {
-      ticket_no: `${chinaDay(now)}${String(serial).padStart(5, '0')}`,
-      city_id: place.chain[0],
-      channel: input.channel,
-      request_type: input.requestType,
-      category_code: category?.code ?? null,
-      triage,
-      urgency,
-      status: autoRegister ? 'registered' : 'received',
-      description: input.description,
-      address: input.address ?? null,
-      lon: input.location?.lon ?? null,
-      lat: input.location?.lat ?? null,
-      grid_id: place.gridId,
-      admin_unit_id: place.unitId,
-      path: place.path,
-      reporter_name_enc: env.cipher.encryptOptional(input.reporter?.name),
-      reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
-      confidential: input.confidential ?? false,
-      created_by: actor.id,
-      intake_key: key,
-      registered_at: autoRegister ? now : null,
-      due_at: due,
-    });
-    const base = { caseId: id, actorId: actor.id, actorName: actor.username, note: null };
-    await repo.insertEvent(trx, { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: input.channel } });
-    if (autoRegister) await repo.insertEvent(trx, { ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
-    await recordAudit(trx, ctx, {
-      action: 'case.create', targetType: 'case', targetId: id, scopePath: place.path,
-      after: { channel: input.channel, requestType: input.requestType, categoryCode: category?.code ?? null, triage, urgency, gridId: place.gridId, adminUnitId: place.unitId },
-    });
-    return id;
+  const id = await takeIn(env, ctx, {
+    input, channel: input.channel, actorId: actor.id, intakeKey: key,
+    // A grid worker's own patrol report with a category is registered to her grid at once.
+    autoRegister: input.channel === 'patrol' && !!input.categoryCode,
   });
   const created = await repo.findCase(env.db, id);
-  return { created: true, case: await intakeAnswer(env, created!, route) };
+  return { created: true, case: await intakeAnswer(env, created!) };
 }
 
 /** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */
-async function intakeAnswer(env: Env, c: repo.CaseRow, route?: Awaited<ReturnType<typeof routeCase>>) {
-  const proposed = route ?? await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
+async function intakeAnswer(env: Env, c: repo.CaseRow) {
+  const proposed = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
   const grid = c.grid_id === null ? null : (await geo.locatePoint(env, c.lon!, c.lat!))?.grid ?? null;
   return {
     id: c.id,

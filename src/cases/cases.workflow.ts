@@ -31,7 +31,8 @@ export const OPEN_STATUSES: ReadonlySet<Status> = new Set<Status>(['received', '
 export type Relation =
   | 'any' // any holder of the role within whose jurisdiction the case lies
   | 'lead_department' // a handler of the case's lead department
-  | 'grid_worker'; // a worker of the case's grid
+  | 'grid_worker' // a worker of the case's grid
+  | 'reporter'; // the reporter, holding the case's secret link
 
 export interface Transition {
   from: readonly Status[];
@@ -67,6 +68,7 @@ export const TRANSITIONS = {
   verify_ok: { from: ['reported'], to: 'verified', roles: ['grid_worker'], relation: 'grid_worker' },
   verify_fail: { from: ['reported'], to: 'in_progress', roles: ['grid_worker'], relation: 'grid_worker', needsNote: true },
   callback: { from: ['verified'], to: 'same', roles: DISPATCH, relation: 'any' },
+  rate: { from: ['verified', 'closed'], to: 'same', roles: ['citizen'], relation: 'reporter' },
   reopen: { from: ['verified', 'closed'], to: 'in_progress', roles: DISPATCH, relation: 'any', needsNote: true },
   close: { from: ['verified', 'registered'], to: 'closed', roles: DISPATCH, relation: 'any' },
   supervise: { from: OPEN, to: 'same', roles: [...DISPATCH, 'leader'], relation: 'any', needsNote: true },
@@ -81,6 +83,7 @@ export interface Standing {
   role: Role;
   leadDepartment: boolean;
   gridWorker: boolean;
+  reporter?: boolean;
 }
 
 /** Whether someone standing so may take `action` on a case in `status`. */
@@ -89,6 +92,7 @@ export function mayTake(action: Action, status: Status, who: Standing): boolean 
   if (!t.from.includes(status) || !t.roles.includes(who.role)) return false;
   if (t.relation === 'lead_department') return who.leadDepartment;
   if (t.relation === 'grid_worker') return who.gridWorker;
+  if (t.relation === 'reporter') return who.reporter === true;
   return true;
 }
 

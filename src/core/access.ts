@@ -30,6 +30,8 @@ export interface Actor {
 /** Where a write came from, for the audit trail. */
 export interface RequestContext {
   actor: Actor | null;
+  /** Who acted when no user did: a public door ('citizen'), an API client ('open311:<key name>'). */
+  via?: string;
   ip?: string;
   requestId?: string;
 }

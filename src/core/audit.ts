@@ -24,7 +24,7 @@ export async function recordAudit(trx: Transaction<DB> | Db, ctx: RequestContext
   const actor = ctx.actor;
   const rows = list.map((e) => ({
     actor_id: actor?.id ?? null,
-    actor_name: actor?.username ?? 'system',
+    actor_name: actor?.username ?? ctx.via ?? 'system',
     actor_role: actor?.role ?? null,
     action: e.action,
     target_type: e.targetType,

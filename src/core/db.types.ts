@@ -171,6 +171,10 @@ export interface CasesTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  public_secret_hash: string | null;
+  reporter_email_enc: string | null;
+  api_key_id: number | null;
+  rating_comment: string | null;
 }
 
 export interface CaseAssignmentsTable {

@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import type { RequestContext } from '../core/access.js';
+import { recordAudit } from '../core/audit.js';
+import { sha256 } from '../core/crypto.js';
+import type { Env } from '../core/env.js';
+import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
+import * as repo from './cases.repo.js';
+import { takeIn, type IntakeInput } from './cases.intake.js';
+import { mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
+
+/**
+ * The public front door (随手拍, Open311): cases from people without an account. They get
+ * a ticket number to follow the case by and a secret to rate it with; what they see of
+ * it carries no staff names and no personal data.
+ */
+
+/** Actions whose note is the official answer to the reporter; other notes stay internal. */
+const ANSWERS = new Set(['report_back', 'close', 'reject', 'refer_out', 'merge']);
+
+export interface PublicSource {
+  channel: 'citizen_app' | 'open311';
+  /** The API key an Open311 client used. */
+  apiKey?: { id: number; name: string };
+  ip?: string;
+}
+
+/** Takes a case in from the public; answers its ticket number and the secret shown to the reporter once. */
+export async function createPublicCase(env: Env, source: PublicSource, input: IntakeInput) {
+  const secret = crypto.randomBytes(24).toString('base64url');
+  const ctx: RequestContext = { actor: null, via: source.apiKey ? `open311:${source.apiKey.name}` : 'citizen', ip: source.ip };
+  const id = await takeIn(env, ctx, {
+    input, channel: source.channel, actorId: null, intakeKey: null, autoRegister: false,
+    publicSecretHash: sha256(secret), apiKeyId: source.apiKey?.id,
+  });
+  const c = (await repo.findCase(env.db, id))!;
+  return { id, ticketNo: c.ticket_no, status: c.status, secret };
+}
+
+/** What anyone may know of a case by its ticket number. */
+export async function getPublicCase(env: Env, ticketNo: string) {
+  const c = await repo.findCaseByTicket(env.db, ticketNo);
+  if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
+  return presentPublic(env, c);
+}
+
+async function presentPublic(env: Env, c: repo.CaseRow) {
+  const [events, category] = await Promise.all([
+    repo.caseEvents(env.db, c.id),
+    c.category_code ? repo.findCategory(env.db, c.category_code) : Promise.resolve(undefined),
+  ]);
+  return {
+    ticketNo: c.ticket_no,
+    status: c.status,
+    open: OPEN_STATUSES.has(c.status as Status),
+    category: category ? { code: category.code, name: category.name, nameEn: category.name_en } : null,
+    requestType: c.request_type,
+    location: c.lon === null ? null : { lon: c.lon, lat: c.lat },
+    createdAt: c.created_at,
+    dueAt: c.due_at,
+    closedAt: c.closed_at,
+    satisfaction: c.satisfaction,
+    timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: ANSWERS.has(e.action) ? e.note : null })),
+  };
+}
+
+/**
+ * The reporter rates the outcome by ticket number and secret. A rating of 1 or 2 reopens
+ * the case, as a dissatisfied call back does.
+ */
+export async function rateCase(env: Env, ticketNo: string, secret: string, rating: { satisfaction: number; comment?: string }, ip?: string) {
+  const c = await repo.findCaseByTicket(env.db, ticketNo);
+  if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
+  const holds = !!c.public_secret_hash && crypto.timingSafeEqual(Buffer.from(c.public_secret_hash), Buffer.from(sha256(secret)));
+  if (!holds) throw new AppError(403, 'forbidden', 'the secret does not match this case', 'secret');
+  if (c.satisfaction !== null && c.rating_comment !== null) throw new ValidationError('satisfaction', 'this case has been rated already');
+  const status = c.status as Status;
+  if (!mayTake('rate', status, { role: 'citizen', leadDepartment: false, gridWorker: false, reporter: true })) {
+    throw new AppError(409, 'action_not_allowed', 'a case can be rated once it has been handled', 'satisfaction');
+  }
+  const reopen = rating.satisfaction <= 2;
+  const to: Status = reopen ? 'in_progress' : status;
+  const ctx: RequestContext = { actor: null, via: 'citizen', ip };
+  await env.db.transaction().execute(async (trx) => {
+    const applied = await repo.updateCaseAt(trx, c.id, c.version, {
+      satisfaction: rating.satisfaction, rating_comment: rating.comment ?? '', status: to,
+      ...(reopen ? { reopen_count: c.reopen_count + 1, closed_at: null } : {}),
+    });
+    if (!applied) throw new AppError(409, 'conflict', 'the case changed just now; try again', 'satisfaction');
+    await repo.insertEvent(trx, { caseId: c.id, actorId: null, actorName: 'citizen', action: 'rate', fromStatus: status, toStatus: to, note: rating.comment ?? null, detail: { satisfaction: rating.satisfaction, reopened: reopen } });
+    await recordAudit(trx, ctx, { action: 'case.rate', targetType: 'case', targetId: c.id, scopePath: c.path, before: { status }, after: { status: to, satisfaction: rating.satisfaction } });
+  });
+  return getPublicCase(env, ticketNo);
+}
+
+export interface PublicSearch {
+  ticketNos?: string[];
+  categoryCodes?: string[];
+  open?: boolean;
+  from?: Date;
+  to?: Date;
+  /** Only cases sent in with this API key (an Open311 client's own). */
+  apiKeyId?: number;
+  updatedAfter?: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Public views of the cases matching, newest first, for Open311's GET requests. */
+export async function searchPublicCases(env: Env, search: PublicSearch) {
+  const rows = await repo.searchCases(env.db, search);
+  const out = [];
+  for (const c of rows) out.push(await presentPublic(env, c));
+  return out;
+}
