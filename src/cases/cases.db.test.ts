@@ -345,3 +345,38 @@ describe('case list', () => {
     expect(bad.json().error.field).toBe('from');
   });
 });
+
+describe('duplicates', () => {
+  it('offers an open case of the same category nearby, reported shortly before, for merging', async () => {
+    const point = inside(d1Grid().boundary);
+    const first = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: point }))).json();
+    const near = { lon: point.lon + 0.0003, lat: point.lat }; // about 30 m east
+    const second = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: near }))).json();
+    expect(second.possibleDuplicates.map((d: { id: number }) => d.id)).toContain(first.id);
+    const offered = second.possibleDuplicates.find((d: { id: number }) => d.id === first.id);
+    expect(offered.distanceM).toBeGreaterThan(20);
+    expect(offered.distanceM).toBeLessThan(40);
+    expect((await dispatcher({ url: `/api/v1/cases/${second.id}/duplicates` })).json().items.map((d: { id: number }) => d.id)).toContain(first.id);
+    const merged = await act(dispatcher, second.id, { action: 'merge', mergeIntoId: first.id });
+    expect(merged.json()).toMatchObject({ status: 'merged', mergedIntoId: first.id });
+  });
+
+  it('does not offer another category, a case far away, a closed one or one outside the time window', async () => {
+    const point = inside(d1Grid().boundary);
+    const other = (await intake(dispatcher, hotline({ categoryCode: leaf.community.code, location: point }))).json();
+    const far = (await intake(dispatcher, hotline({ categoryCode: leaf.community.code, location: inside(d2Grid().boundary) }))).json();
+    const old = (await intake(dispatcher, hotline({ categoryCode: leaf.community.code, location: point }))).json();
+    await t.env.db.updateTable('cases').set({ created_at: new Date(Date.now() - 80 * 3600_000) }).where('id', '=', old.id).execute();
+    const closed = (await intake(dispatcher, hotline({ categoryCode: leaf.community.code, location: point }))).json();
+    await act(dispatcher, closed.id, { action: 'void', note: '测试' });
+    const fresh = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: point }))).json();
+    const ids = fresh.possibleDuplicates.map((d: { id: number }) => d.id);
+    for (const id of [other.id, far.id, old.id, closed.id]) expect(ids).not.toContain(id);
+    const sameCategory = (await intake(dispatcher, hotline({ categoryCode: leaf.community.code, location: point }))).json();
+    const offered = sameCategory.possibleDuplicates.map((d: { id: number }) => d.id);
+    expect(offered).toContain(other.id);
+    expect(offered).not.toContain(far.id);
+    expect(offered).not.toContain(old.id);
+    expect(offered).not.toContain(closed.id);
+  });
+});

@@ -185,3 +185,12 @@ export function searchCases(db: Conn, s: {
   if (s.updatedAfter) q = q.where('updated_at', '>', s.updatedAfter);
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(s.limit).offset(s.offset).execute();
 }
+
+/** Open cases of a category inside a lon/lat box reported since a time: candidates for merging. */
+export function openCasesNear(db: Conn, s: { categoryCode: string; box: [number, number, number, number]; since: Date; exceptId: number }) {
+  return db.selectFrom('cases').select(['id', 'ticket_no', 'lon', 'lat', 'created_at', 'status', 'path'])
+    .where('category_code', '=', s.categoryCode).where('closed_at', 'is', null).where('id', '!=', s.exceptId)
+    .where('created_at', '>=', s.since)
+    .where('lon', '>=', s.box[0]).where('lon', '<=', s.box[2]).where('lat', '>=', s.box[1]).where('lat', '<=', s.box[3])
+    .orderBy('created_at', 'desc').limit(20).execute();
+}

@@ -29,6 +29,10 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     schema: { tags: ['cases'], summary: 'One case with its timeline and the actions you may take', params: IdParams },
   }, async (request) => cases.getCase(env, request.ctx, (request.params as Static<typeof IdParams>).id));
 
+  app.get('/api/v1/cases/:id/duplicates', {
+    schema: { tags: ['cases'], summary: 'Open cases of the same category nearby, reported shortly before: candidates to merge', params: IdParams },
+  }, async (request) => cases.duplicatesOf(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
   app.post('/api/v1/cases/:id/actions', {
     schema: { tags: ['cases'], summary: 'Take one action on a case, decided on a version', params: IdParams, body: ActionBody },
   }, async (request) => cases.act(env, request.ctx, (request.params as Static<typeof IdParams>).id, request.body as Static<typeof ActionBody>));

@@ -9,6 +9,7 @@ import { departmentsById } from '../org/org.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
 import { leafCategory, limitOf, takeIn } from './cases.intake.js';
+import { possibleDuplicates } from './cases.duplicates.js';
 import * as repo from './cases.repo.js';
 import { routeCase } from './cases.routing.js';
 import { presentCase } from './cases.view.js';
@@ -67,8 +68,8 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
     // A grid worker's own patrol report with a category is registered to her grid at once.
     autoRegister: input.channel === 'patrol' && !!input.categoryCode,
   });
-  const created = await repo.findCase(env.db, id);
-  return { created: true, case: await intakeAnswer(env, created!) };
+  const created = (await repo.findCase(env.db, id))!;
+  return { created: true, case: { ...(await intakeAnswer(env, created)), possibleDuplicates: await possibleDuplicates(env, created, scopePrefix(actor)) } };
 }
 
 /** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */
@@ -313,4 +314,11 @@ export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { cate
     await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });
   });
   return rule;
+}
+
+/** Open cases that may report the same thing as this one, for the dispatcher to merge. */
+export async function duplicatesOf(env: Env, ctx: RequestContext, id: number) {
+  requireAccess(ctx.actor, 'cases.read');
+  const c = await visibleCase(env, ctx.actor, id);
+  return { items: await possibleDuplicates(env, c, scopePrefix(ctx.actor)) };
 }

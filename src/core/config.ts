@@ -21,6 +21,10 @@ export interface Config {
   sessionHours: number;
   /** Connections in the PostgreSQL pool. */
   poolSize: number;
+  /** A new case this close (metres) to an open case of the same category… */
+  duplicateRadiusM: number;
+  /** …reported within this many hours before it is offered for merging. */
+  duplicateWindowHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,5 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 64, 1, 1024) * 1024 * 1024,
     sessionHours: intVar(env, 'SESSION_HOURS', 12, 1, 24 * 30),
     poolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
+    duplicateRadiusM: intVar(env, 'DUPLICATE_RADIUS_M', 100, 0, 10_000),
+    duplicateWindowHours: intVar(env, 'DUPLICATE_WINDOW_HOURS', 72, 0, 24 * 90),
   };
 }

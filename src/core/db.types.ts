@@ -169,7 +169,8 @@ export interface CasesTable {
   extension_count: Generated<number>;
   escalation_level: Generated<number>;
   version: Generated<number>;
-  created_at: CreatedAt;
+  /** Settable: the demo's two years of history and imports from earlier systems carry their own. */
+  created_at: UpdatedAt;
   updated_at: UpdatedAt;
   public_secret_hash: string | null;
   reporter_email_enc: string | null;

@@ -1,0 +1,43 @@
+import type { Env } from '../core/env.js';
+import * as repo from './cases.repo.js';
+
+/** An open case that may report the same thing, offered to the dispatcher for merging (并单). */
+export interface PossibleDuplicate {
+  id: number;
+  ticketNo: string;
+  status: string;
+  distanceM: number;
+  createdAt: Date;
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Great-circle distance in metres. */
+export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * Open cases of the same category within the configured radius, reported within the
+ * configured window before this one, nearest first. Only those the caller may see
+ * (`scopePrefix`) are offered.
+ */
+export async function possibleDuplicates(env: Env, c: repo.CaseRow, scopePrefix: string): Promise<PossibleDuplicate[]> {
+  const { duplicateRadiusM: radius, duplicateWindowHours: hours } = env.config;
+  if (!c.category_code || c.lon === null || c.lat === null || radius === 0) return [];
+  const dLat = radius / 111_320;
+  const dLon = radius / (111_320 * Math.max(0.01, Math.cos((c.lat * Math.PI) / 180)));
+  const since = new Date(c.created_at.getTime() - hours * 3600_000);
+  const near = await repo.openCasesNear(env.db, {
+    categoryCode: c.category_code, box: [c.lon - dLon, c.lat - dLat, c.lon + dLon, c.lat + dLat], since, exceptId: c.id,
+  });
+  return near
+    .filter((n) => n.path.startsWith(scopePrefix) && n.created_at.getTime() <= c.created_at.getTime())
+    .map((n) => ({ id: n.id, ticketNo: n.ticket_no, status: n.status, distanceM: Math.round(distanceM(c.lon!, c.lat!, n.lon!, n.lat!)), createdAt: n.created_at }))
+    .filter((n) => n.distanceM <= radius)
+    .sort((a, b) => a.distanceM - b.distanceM);
+}
