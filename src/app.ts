@@ -25,6 +25,12 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
       level: env.config.logLevel,
       // Personal data never reaches the logs: no bodies, and no credentials from headers.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+      // Tokens and keys may come in query strings (EventSource, Open311's api_key): keep them out of the logs.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({
+          method: req.method, url: req.url.replace(/([?&](?:token|api_key)=)[^&]*/g, '$1[redacted]'), id: req.id,
+        }),
+      },
     },
     // Reuse a caller's request id when it is sane, so a trace can cross services.
     genReqId: (req) => {

@@ -194,3 +194,15 @@ export function openCasesNear(db: Conn, s: { categoryCode: string; box: [number,
     .where('lon', '>=', s.box[0]).where('lon', '<=', s.box[2]).where('lat', '>=', s.box[1]).where('lat', '<=', s.box[3])
     .orderBy('created_at', 'desc').limit(20).execute();
 }
+
+export async function lastEventId(db: Conn): Promise<number> {
+  const row = await db.selectFrom('case_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
+/** Timeline rows after an id, with what the live stream needs of their case. */
+export function eventsAfter(db: Conn, afterId: number, limit: number) {
+  return db.selectFrom('case_events').innerJoin('cases', 'cases.id', 'case_events.case_id')
+    .select(['case_events.id as eventId', 'cases.id as caseId', 'cases.ticket_no as ticketNo', 'case_events.action', 'case_events.to_status as status', 'case_events.at', 'cases.path'])
+    .where('case_events.id', '>', afterId).orderBy('case_events.id').limit(limit).execute();
+}

@@ -1,8 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
 import { IdParams } from '../geo/geo.schema.js';
-import { ActionBody, CaseListQuery, IntakeHeaders, NewCaseBody, RoutingRuleBody } from './cases.schema.js';
+import { ActionBody, CaseListQuery, IntakeHeaders, NewCaseBody, RoutingRuleBody, StreamQuery } from './cases.schema.js';
+import { caseFeed } from './cases.live.js';
 import * as cases from './cases.service.js';
 
 /** The closed loop: intake, one case, its actions, and the scoped list. */
@@ -24,6 +26,41 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
   app.get('/api/v1/cases', {
     schema: { tags: ['cases'], summary: 'Cases in your jurisdiction, newest first', querystring: CaseListQuery },
   }, async (request) => cases.listCases(env, request.ctx, request.query as Static<typeof CaseListQuery>));
+
+  app.get('/api/v1/cases/stream', {
+    schema: {
+      tags: ['cases'],
+      summary: 'Server-sent events: every change to a case in your jurisdiction, as it happens',
+      description: 'Each event is `case` with {eventId, caseId, ticketNo, action, status, at}. Send the token as a Bearer header, or as ?token= where EventSource cannot set headers.',
+      querystring: StreamQuery,
+    },
+  }, async (request, reply) => {
+    const actor = request.ctx.actor ?? await cases.actorFromToken(env, (request.query as Static<typeof StreamQuery>).token);
+    const feed = caseFeed(env.db);
+    cases.requireStreamAccess(actor);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    raw.write(': connected\n\n');
+    const stop = await feed.subscribe(actor!, (change) => {
+      const { path: _path, ...visible } = change;
+      raw.write(`id: ${change.eventId}\nevent: case\ndata: ${JSON.stringify(visible)}\n\n`);
+    });
+    // Comments keep proxies from closing an idle stream.
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 25_000);
+    streams.add(raw);
+    request.raw.once('close', () => {
+      clearInterval(heartbeat);
+      stop();
+      streams.delete(raw);
+    });
+  });
+  // Open streams never finish by themselves: end them so a shutdown does not wait on them.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const raw of streams) raw.end();
+    caseFeed(env.db).close();
+  });
 
   app.get('/api/v1/cases/:id', {
     schema: { tags: ['cases'], summary: 'One case with its timeline and the actions you may take', params: IdParams },

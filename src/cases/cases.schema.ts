@@ -71,3 +71,7 @@ export const RoutingRuleBody = Type.Object({
   adminUnitId: Type.Integer({ minimum: 1, description: 'the rule holds here and in every unit below, unless a lower unit has its own' }),
   departmentId: Type.Integer({ minimum: 1 }),
 }, { additionalProperties: false });
+
+export const StreamQuery = Type.Object({
+  token: Type.Optional(Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the bearer token, for clients that cannot send headers' })),
+}, { additionalProperties: false });

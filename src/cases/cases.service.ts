@@ -6,6 +6,7 @@ import type { Env } from '../core/env.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
+import { resolveActor } from '../accounts/accounts.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
 import { leafCategory, limitOf, takeIn } from './cases.intake.js';
@@ -321,4 +322,14 @@ export async function duplicatesOf(env: Env, ctx: RequestContext, id: number) {
   requireAccess(ctx.actor, 'cases.read');
   const c = await visibleCase(env, ctx.actor, id);
   return { items: await possibleDuplicates(env, c, scopePrefix(ctx.actor)) };
+}
+
+/** The user behind a token given in a query string (EventSource cannot send headers). */
+export async function actorFromToken(env: Env, token: string | undefined): Promise<Actor | null> {
+  return token ? resolveActor(env, token) : null;
+}
+
+/** The live stream is for staff who may read cases. */
+export function requireStreamAccess(actor: Actor | null): asserts actor is Actor {
+  requireAccess(actor, 'cases.read');
 }

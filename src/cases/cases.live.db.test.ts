@@ -1,0 +1,101 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInstance, type TestInstance } from '../../test/app.js';
+import { polygonsOf, type Area } from '../geo/geometry.js';
+
+let t: TestInstance;
+let base: string;
+
+beforeAll(async () => {
+  t = await testInstance();
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = t.app.server.address() as { port: number };
+  base = `http://127.0.0.1:${address.port}`;
+});
+afterAll(async () => { await t.close(); });
+
+interface Stream { events: { event: string; data: Record<string, unknown> }[]; status: number; close(): void; waitFor(pred: (d: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>> }
+
+/** Opens the event stream over real HTTP and collects what arrives. */
+function open(path: string, headers: Record<string, string> = {}): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${base}${path}`, { headers }, (res) => {
+      const stream: Stream = {
+        events: [],
+        status: res.statusCode ?? 0,
+        close: () => req.destroy(),
+        waitFor: (pred, ms = 5000) => new Promise((ok, fail) => {
+          const started = Date.now();
+          const check = () => {
+            const hit = stream.events.find((e) => pred(e.data));
+            if (hit) return ok(hit.data);
+            if (Date.now() - started > ms) return fail(new Error(`no matching event in ${ms} ms: ${JSON.stringify(stream.events)}`));
+            setTimeout(check, 50);
+          };
+          check();
+        }),
+      };
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.+)$/m.exec(block)?.[1];
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (event && data) stream.events.push({ event, data: JSON.parse(data) });
+        }
+      });
+      resolve(stream);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function pointIn(districtCode: string) {
+  const path = (await t.env.db.selectFrom('admin_units').select('path').where('code', '=', districtCode).executeTakeFirstOrThrow()).path;
+  const grid = await t.env.db.selectFrom('grids').select('boundary').where('path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  const ring = polygonsOf(grid.boundary as Area)[0][0];
+  const [a, b, c] = [ring[0], ring[1], ring[2]];
+  return { lon: (a[0] + b[0] + c[0]) / 3, lat: (a[1] + b[1] + c[1]) / 3 };
+}
+
+describe('live case stream', () => {
+  it('refuses an anonymous caller and a bad token', async () => {
+    const anonymous = await open('/api/v1/cases/stream');
+    expect(anonymous.status).toBe(401);
+    anonymous.close();
+    const forged = await open(`/api/v1/cases/stream?token=${'A'.repeat(43)}`);
+    expect(forged.status).toBe(401);
+    forged.close();
+  });
+
+  it("tells each listener the changes inside their jurisdiction, and only those", async () => {
+    const cityWide = await open('/api/v1/cases/stream', { authorization: `Bearer ${await t.login('dispatcher')}` });
+    const district1 = await open(`/api/v1/cases/stream?token=${await t.login('dispatcher_d1')}`);
+    expect([cityWide.status, district1.status]).toEqual([200, 200]);
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const body = (location: object) => ({ channel: 'hotline', requestType: 'complaint', description: '噪音', location });
+    const inD2 = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: body(await pointIn('320612')) })).json();
+    const inD1 = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: body(await pointIn('320613')) })).json();
+    await cityWide.waitFor((d) => d.caseId === inD2.id && d.action === 'receive');
+    const seen = await district1.waitFor((d) => d.caseId === inD1.id);
+    expect(seen).toMatchObject({ ticketNo: inD1.ticketNo, action: 'receive', status: 'received' });
+    expect(seen).not.toHaveProperty('path');
+    await dispatcher({ method: 'POST', url: `/api/v1/cases/${inD1.id}/actions`, payload: { action: 'escalate', version: 1 } });
+    await district1.waitFor((d) => d.caseId === inD1.id && d.action === 'escalate');
+    expect(district1.events.some((e) => e.data.caseId === inD2.id)).toBe(false);
+    cityWide.close();
+    district1.close();
+  });
+
+  it('does not hold up a shutdown', async () => {
+    const stream = await open('/api/v1/cases/stream', { authorization: `Bearer ${await t.login('leader')}` });
+    expect(stream.status).toBe(200);
+    const started = Date.now();
+    await t.app.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
