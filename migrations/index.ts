@@ -2,10 +2,16 @@ import type { Migration } from 'kysely';
 import * as foundation from './202611240500_foundation.js';
 import * as cases from './202611240600_cases.js';
 import * as casePublic from './202611240700_case_public.js';
+import * as scheduler from './202611240800_scheduler.js';
+import * as notifications from './202611240900_notifications.js';
+import * as caseFigureIndexes from './202611241000_case_figure_indexes.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
   '202611240500_foundation': foundation,
   '202611240600_cases': cases,
   '202611240700_case_public': casePublic,
+  '202611240800_scheduler': scheduler,
+  '202611240900_notifications': notifications,
+  '202611241000_case_figure_indexes': caseFigureIndexes,
 };

@@ -15,6 +15,10 @@ import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
 import { caseRoutes } from './cases/cases.routes.js';
+import { publicCaseRoutes } from './cases/cases.public.routes.js';
+import { open311Routes } from './open311/open311.routes.js';
+import { caseStatsRoutes } from './cases/cases.stats.routes.js';
+import { notifyRoutes } from './notify/notify.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -70,5 +74,9 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
   await app.register(orgRoutes, { env });
   await app.register(auditRoutes, { env });
   await app.register(caseRoutes, { env });
+  await app.register(publicCaseRoutes, { env });
+  await app.register(open311Routes, { env });
+  await app.register(caseStatsRoutes, { env });
+  await app.register(notifyRoutes, { env });
   return app;
 }

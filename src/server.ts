@@ -7,6 +7,9 @@ import { openInstance, type Instance } from './core/instance.js';
 import { seedDemo, type DemoAccount, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
 import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
 import { ensureCaseCatalogue } from './cases/cases.setup.js';
+import { deadlinesJob } from './cases/cases.deadlines.js';
+import { startScheduler } from './core/scheduler.js';
+import { configuredSenders, deliveryJob } from './notify/notify.service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -47,6 +50,10 @@ export async function startServer(config: Config, options: { demo: boolean; log?
     response.once('close', () => running.delete(response));
   });
   await app.listen({ host: config.host, port: config.port });
+  // Recurring work (deadlines, the outbox) is scheduled in the database; this only polls for what is due.
+  const scheduler = await startScheduler(env, [deadlinesJob, deliveryJob(configuredSenders(env))], {
+    onError: (job, err) => app.log.warn({ err, job }, 'scheduled job failed; will retry'),
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -60,6 +67,7 @@ export async function startServer(config: Config, options: { demo: boolean; log?
       else response.once('finish', () => app.server.closeIdleConnections());
     }
     await app.close();
+    await scheduler.stop();
     await sealAudit(env.db, env.auditKey).catch(() => {});
     await instance.close();
   })());

@@ -6,6 +6,7 @@ import * as geo from '../geo/geo.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import * as repo from './cases.repo.js';
 import { workCalendar } from './cases.setup.js';
+import { queueCaseNotices } from '../notify/notify.service.js';
 
 /** What every front door asks of a new case. */
 export interface IntakeInput {
@@ -84,8 +85,11 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
 
   return env.db.transaction().execute(async (trx) => {
     const serial = await repo.nextTicketSerial(trx);
+    const ticketNo = `${chinaDay(now)}${String(serial).padStart(5, '0')}`;
+    const reporterPhone = env.cipher.encryptOptional(input.reporter?.phone);
+    const reporterEmail = env.cipher.encryptOptional(input.reporter?.email);
     const id = await repo.insertCase(trx, {
-      ticket_no: `${chinaDay(now)}${String(serial).padStart(5, '0')}`,
+      ticket_no: ticketNo,
       city_id: place.chain[0],
       channel: spec.channel,
       request_type: input.requestType,
@@ -101,8 +105,8 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       admin_unit_id: place.unitId,
       path: place.path,
       reporter_name_enc: env.cipher.encryptOptional(input.reporter?.name),
-      reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
-      reporter_email_enc: env.cipher.encryptOptional(input.reporter?.email),
+      reporter_phone_enc: reporterPhone,
+      reporter_email_enc: reporterEmail,
       confidential: input.confidential ?? false,
       created_by: spec.actorId,
       intake_key: spec.intakeKey,
@@ -112,8 +116,12 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       api_key_id: spec.apiKeyId ?? null,
     });
     const base = { caseId: id, actorId: spec.actorId, actorName, note: null };
-    await repo.insertEvent(trx, { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: spec.channel } });
-    if (autoRegister) await repo.insertEvent(trx, { ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
+    let eventId = await repo.insertEvent(trx, { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: spec.channel } });
+    if (autoRegister) eventId = await repo.insertEvent(trx, { ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
+    await queueCaseNotices(trx, {
+      caseId: id, eventId, ticketNo, path: place.path, action: 'receive', fromStatus: null, toStatus: autoRegister ? 'registered' : 'received', answer: null,
+      reporter: { emailEnc: reporterEmail, phoneEnc: reporterPhone }, newDepartments: [], leadDepartment: null,
+    });
     await recordAudit(trx, ctx, {
       action: 'case.create', targetType: 'case', targetId: id, scopePath: place.path,
       after: { channel: spec.channel, requestType: input.requestType, categoryCode: category?.code ?? null, triage, urgency, gridId: place.gridId, adminUnitId: place.unitId },

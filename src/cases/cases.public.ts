@@ -4,9 +4,10 @@ import { recordAudit } from '../core/audit.js';
 import { sha256 } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
+import { departmentsById } from '../org/org.service.js';
 import * as repo from './cases.repo.js';
 import { takeIn, type IntakeInput } from './cases.intake.js';
-import { mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
+import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
 
 /**
  * The public front door (随手拍, Open311): cases from people without an account. They get
@@ -14,14 +15,14 @@ import { mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
  * it carries no staff names and no personal data.
  */
 
-/** Actions whose note is the official answer to the reporter; other notes stay internal. */
-const ANSWERS = new Set(['report_back', 'close', 'reject', 'refer_out', 'merge']);
 
 export interface PublicSource {
   channel: 'citizen_app' | 'open311';
   /** The API key an Open311 client used. */
   apiKey?: { id: number; name: string };
   ip?: string;
+  /** Photos sent with the report: only their type and size are kept for now (no photo storage yet). */
+  media?: { contentType: string; bytes: number }[];
 }
 
 /** Takes a case in from the public; answers its ticket number and the secret shown to the reporter once. */
@@ -33,7 +34,30 @@ export async function createPublicCase(env: Env, source: PublicSource, input: In
     publicSecretHash: sha256(secret), apiKeyId: source.apiKey?.id,
   });
   const c = (await repo.findCase(env.db, id))!;
+  if (source.media?.length) {
+    // The timeline records that photos came; storing them comes later.
+    await env.db.transaction().execute(async (trx) => {
+      await repo.insertEvent(trx, { caseId: id, actorId: null, actorName: ctx.via!, action: 'media_received', fromStatus: c.status, toStatus: c.status, note: null, detail: { media: source.media, stored: false } });
+      await recordAudit(trx, ctx, { action: 'case.media_received', targetType: 'case', targetId: id, scopePath: c.path, after: { media: source.media } });
+    });
+  }
   return { id, ticketNo: c.ticket_no, status: c.status, secret };
+}
+
+/** The categories the public may file under: active leaves, each with its parent's name (Open311's services). */
+export async function publicCategories(env: Env) {
+  const rows = await repo.listCategories(env.db);
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  const parents = new Set(rows.map((r) => r.parent_code));
+  return rows.filter((r) => r.active && !parents.has(r.code)).map((r) => ({
+    code: r.code,
+    name: r.name,
+    nameEn: r.name_en,
+    kind: r.kind,
+    /** The parent class's name: 市容环境 for 暴露垃圾. */
+    group: r.parent_code ? names.get(r.parent_code) ?? null : null,
+    registerCondition: r.register_condition,
+  }));
 }
 
 /** What anyone may know of a case by its ticket number. */
@@ -59,7 +83,7 @@ async function presentPublic(env: Env, c: repo.CaseRow) {
     dueAt: c.due_at,
     closedAt: c.closed_at,
     satisfaction: c.satisfaction,
-    timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: ANSWERS.has(e.action) ? e.note : null })),
+    timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: ANSWERING_ACTIONS.has(e.action) ? e.note : null })),
   };
 }
 
@@ -105,10 +129,28 @@ export interface PublicSearch {
   offset: number;
 }
 
-/** Public views of the cases matching, newest first, for Open311's GET requests. */
+/** Channels whose reporters wrote for the public door; what they wrote may be shown again. */
+const PUBLIC_CHANNELS = new Set(['citizen_app', 'open311']);
+
+/**
+ * Public views of the cases matching, newest first, for Open311's GET requests, with what
+ * Open311 also answers: the lead department, when the case last changed, and the reporter's
+ * own description and address, but only for a case that came in through a public door
+ * without asking for confidentiality (a hotline operator's notes were not written for the public).
+ */
 export async function searchPublicCases(env: Env, search: PublicSearch) {
   const rows = await repo.searchCases(env.db, search);
+  const departments = await departmentsById(env, rows.flatMap((c) => (c.department_id === null ? [] : [c.department_id])));
   const out = [];
-  for (const c of rows) out.push(await presentPublic(env, c));
+  for (const c of rows) {
+    const shown = PUBLIC_CHANNELS.has(c.channel) && !c.confidential;
+    out.push({
+      ...(await presentPublic(env, c)),
+      description: shown ? c.description : null,
+      address: shown ? c.address : null,
+      agency: c.department_id === null ? null : departments.get(c.department_id)?.name ?? null,
+      updatedAt: c.updated_at,
+    });
+  }
   return out;
 }

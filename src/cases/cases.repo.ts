@@ -50,11 +50,12 @@ export interface CaseEventWrite {
   detail?: unknown;
 }
 
-export async function insertEvent(db: Conn, e: CaseEventWrite): Promise<void> {
-  await db.insertInto('case_events').values({
+export async function insertEvent(db: Conn, e: CaseEventWrite): Promise<number> {
+  const row = await db.insertInto('case_events').values({
     case_id: e.caseId, actor_id: e.actorId, actor_name: e.actorName, action: e.action,
     from_status: e.fromStatus, to_status: e.toStatus, note: e.note, detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-  }).execute();
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
 export function caseEvents(db: Conn, caseId: number) {

@@ -11,10 +11,11 @@ import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
 import { leafCategory, limitOf, takeIn } from './cases.intake.js';
 import { possibleDuplicates } from './cases.duplicates.js';
+import { queueCaseNotices } from '../notify/notify.service.js';
 import * as repo from './cases.repo.js';
 import { routeCase } from './cases.routing.js';
 import { presentCase } from './cases.view.js';
-import { allowedActions, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
+import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
 
 export const CHANNELS = ['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -275,7 +276,14 @@ export async function act(env: Env, ctx: RequestContext, id: number, input: Acti
     if (!applied) throw staleVersion(null, allowed);
     if (effect.assign === 'clear') await repo.clearAssignments(trx, c.id);
     else if (effect.assign) await repo.setAssignments(trx, c.id, effect.assign.lead, effect.assign.support);
-    await repo.insertEvent(trx, { caseId: c.id, actorId: actor.id, actorName: actor.username, action: input.action, fromStatus: status, toStatus: to, note: input.note ?? null, detail: effect.detail });
+    const eventId = await repo.insertEvent(trx, { caseId: c.id, actorId: actor.id, actorName: actor.username, action: input.action, fromStatus: status, toStatus: to, note: input.note ?? null, detail: effect.detail });
+    await queueCaseNotices(trx, {
+      caseId: c.id, eventId, ticketNo: c.ticket_no, path: c.path, action: input.action, fromStatus: status, toStatus: to,
+      answer: ANSWERING_ACTIONS.has(input.action) ? input.note ?? null : null,
+      reporter: { emailEnc: c.reporter_email_enc, phoneEnc: c.reporter_phone_enc },
+      newDepartments: effect.assign && effect.assign !== 'clear' ? [effect.assign.lead, ...effect.assign.support] : [],
+      leadDepartment: c.department_id,
+    });
     await recordAudit(trx, ctx, {
       action: `case.${input.action}`, targetType: 'case', targetId: c.id, scopePath: c.path,
       before: { status, version: c.version }, after: { status: to, version: c.version + 1, ...(effect.detail ? { detail: effect.detail } : {}) },

@@ -14,6 +14,7 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
     c.category_code ? repo.findCategory(env.db, c.category_code) : Promise.resolve(undefined),
     geo.getAdminUnitChain(env, c.admin_unit_id),
   ]);
+  const escalatedTo = c.escalated_to_unit_id === null ? null : await geo.unitRef(env, c.escalated_to_unit_id);
   const departments = await departmentsById(env, assignments.map((a) => a.departmentId));
   const reader = new PersonalDataReader(env, ctx);
   const owner = { targetType: 'case', targetId: c.id, scopePath: c.path };
@@ -50,6 +51,10 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
     reopenCount: c.reopen_count,
     extensionCount: c.extension_count,
     escalationLevel: c.escalation_level,
+    /** 0 none, 1 yellow (due soon), 2 red (overdue): see cases.deadlines.ts. */
+    warningLevel: c.warning_level,
+    /** The admin unit an overdue case was escalated to, if any. */
+    escalatedTo,
     createdAt: c.created_at,
     allowedActions,
     timeline: events.map((e) => ({ at: e.at, actor: e.actor_name, action: e.action, from: e.from_status, to: e.to_status, note: e.note, detail: e.detail })),

@@ -106,3 +106,6 @@ export function nextStatus(action: Action, status: Status): Status {
   const to: Transition['to'] = TRANSITIONS[action].to;
   return to === 'same' ? status : to;
 }
+
+/** Actions whose note is the official answer to the reporter; other notes stay internal. */
+export const ANSWERING_ACTIONS: ReadonlySet<string> = new Set<Action>(['report_back', 'close', 'reject', 'refer_out', 'merge']);

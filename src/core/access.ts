@@ -54,6 +54,8 @@ const PERMISSIONS = {
   'cases.create': ['admin', 'dispatcher', 'grid_worker', 'department_handler'],
   /** Edit the dispatch catalogue, categories and calendar. */
   'cases.configure': ['admin'],
+  /** Read the performance figures of cases in the jurisdiction, and export them. */
+  'stats.read': ['admin', 'dispatcher', 'leader', 'auditor', 'department_handler'],
   /** See residents' and staff's phone and ID numbers unmasked (each reading is audited). */
   'personal.reveal': ['admin', 'dispatcher', 'mediator', 'grid_worker'],
 } satisfies Record<string, Role[]>;

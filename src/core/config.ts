@@ -25,6 +25,9 @@ export interface Config {
   duplicateRadiusM: number;
   /** …reported within this many hours before it is offered for merging. */
   duplicateWindowHours: number;
+  /** SMTP server for email to reporters (smtp://user:pass@host:587); without it email waits in the outbox. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -60,5 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
     duplicateRadiusM: intVar(env, 'DUPLICATE_RADIUS_M', 100, 0, 10_000),
     duplicateWindowHours: intVar(env, 'DUPLICATE_WINDOW_HOURS', 72, 0, 24 * 90),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpFrom: env.SMTP_FROM || 'Shiyu <noreply@localhost>',
   };
 }

@@ -176,6 +176,10 @@ export interface CasesTable {
   reporter_email_enc: string | null;
   api_key_id: number | null;
   rating_comment: string | null;
+  /** 0 none, 1 yellow, 2 red (cases.deadlines.ts). */
+  warning_level: Generated<number>;
+  escalated_to_unit_id: number | null;
+  last_escalated_at: Date | null;
 }
 
 export interface CaseAssignmentsTable {
@@ -199,6 +203,43 @@ export interface CaseEventsTable {
   detail: Json<unknown> | null;
 }
 
+export interface NotificationsTable {
+  id: Id;
+  dedupe_key: string;
+  case_id: number | null;
+  channel: 'web' | 'email' | 'sms';
+  user_id: number | null;
+  department_id: number | null;
+  address_enc: string | null;
+  subject: string;
+  body: string;
+  path: string | null;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+/** The durable scheduler's recurring jobs (core/scheduler.ts). */
+export interface JobsTable {
+  name: string;
+  period_seconds: number;
+  run_at: ColumnType<Date, Date | string, Date | string>;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_started_at: Date | null;
+  last_run_at: Date | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+  attempts: Generated<number>;
+  runs: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   departments: DepartmentsTable;
@@ -214,4 +255,6 @@ export interface DB {
   cases: CasesTable;
   case_assignments: CaseAssignmentsTable;
   case_events: CaseEventsTable;
+  jobs: JobsTable;
+  notifications: NotificationsTable;
 }

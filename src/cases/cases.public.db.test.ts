@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testInstance, type TestInstance } from '../../test/app.js';
+import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+
+let t: TestInstance;
+type As = ReturnType<TestInstance['as']>;
+let dispatcher: As;
+let admin: As;
+let grid: { id: number; boundary: Area };
+let stall: string;
+
+/** A point clearly inside a grid. */
+function inside(area: Area): { lon: number; lat: number } {
+  const ring = polygonsOf(area)[0][0];
+  for (let i = 1; i < ring.length - 1; i++) {
+    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
+    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
+    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
+  }
+  throw new Error('no interior point');
+}
+
+let addressCounter = 0;
+/** A fresh client address, so the per-address limit only bites where a test wants it to. */
+const nextAddress = () => `10.20.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+/** Asks for a challenge and works out its answer, as a person would. */
+async function solved(): Promise<{ id: string; answer: number }> {
+  const res = await t.app.inject({ url: '/api/v1/public/challenge' });
+  expect(res.statusCode).toBe(200);
+  const { id, question } = res.json() as { id: string; question: string };
+  const m = /^(\d+) (加|减) (\d+) 等于几？$/.exec(question);
+  if (!m) throw new Error(`unexpected question ${question}`);
+  return { id, answer: m[2] === '加' ? Number(m[1]) + Number(m[3]) : Number(m[1]) - Number(m[3]) };
+}
+
+async function report(body: Record<string, unknown>, remoteAddress = nextAddress()) {
+  return t.app.inject({ method: 'POST', url: '/api/v1/public/cases', payload: body, remoteAddress });
+}
+
+async function goodReport(overrides: Record<string, unknown> = {}) {
+  return {
+    description: '小区门口垃圾堆积三天无人清理',
+    location: inside(grid.boundary),
+    address: '崇川区某路12号门口',
+    reporter: { name: '李小红', phone: '13900001111' },
+    challenge: await solved(),
+    ...overrides,
+  };
+}
+
+async function act(as: As, id: number, body: Record<string, unknown>) {
+  const current = (await admin({ url: `/api/v1/cases/${id}` })).json();
+  const res = await as({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { version: current.version, ...body } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+async function handlerOf(departmentId: number): Promise<As> {
+  const username = `handler_${departmentId}`;
+  if (!(await t.env.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())) {
+    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
+    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
+    expect(made.statusCode, made.body).toBe(201);
+  }
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
+  return t.as(res.json().token);
+}
+
+async function gridWorker(): Promise<{ as: As; username: string }> {
+  const member = await t.env.db.selectFrom('grid_members').innerJoin('users', 'users.id', 'grid_members.user_id')
+    .select('users.username').where('grid_members.grid_id', '=', grid.id).where('grid_members.role', '=', 'worker').executeTakeFirstOrThrow();
+  return { as: t.as(await t.login(member.username)), username: member.username };
+}
+
+/** Takes a citizen's case from received to verified through the staff API; answers the staff who acted. */
+async function handle(ticketNo: string, answer: string) {
+  const { id } = await t.env.db.selectFrom('cases').select('id').where('ticket_no', '=', ticketNo).executeTakeFirstOrThrow();
+  await act(dispatcher, id, { action: 'register', categoryCode: stall });
+  const lead = (await act(dispatcher, id, { action: 'dispatch' })).departments[0].id as number;
+  const handler = await handlerOf(lead);
+  await act(handler, id, { action: 'accept' });
+  await act(handler, id, { action: 'report_back', note: answer });
+  const worker = await gridWorker();
+  await act(worker.as, id, { action: 'verify_ok', note: '现场核查属实' });
+  return { id, staff: ['dispatcher', `handler_${lead}`, worker.username, '处置人员'] };
+}
+
+beforeAll(async () => {
+  t = await testInstance();
+  dispatcher = t.as(await t.login('dispatcher'));
+  admin = t.as(await t.login('admin'));
+  grid = (await t.env.db.selectFrom('grids').select(['id', 'boundary']).orderBy('id').executeTakeFirstOrThrow()) as typeof grid;
+  stall = (await t.env.db.selectFrom('case_categories').select('code').where('name', '=', '占道经营').executeTakeFirstOrThrow()).code;
+});
+afterAll(async () => { await t.close(); });
+
+describe('the citizen door', () => {
+  it('takes a report, lets the citizen follow it without staff names or personal data, and takes their rating', async () => {
+    const res = await report(await goodReport());
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({ ticketNo: expect.stringMatching(/^\d{13,}$/), status: 'received', secret: expect.any(String) });
+    expect(created.followUrl).toBe(`/api/v1/public/cases/${created.ticketNo}`);
+    const row = await t.env.db.selectFrom('cases').select(['channel', 'reporter_phone_enc', 'public_secret_hash']).where('ticket_no', '=', created.ticketNo).executeTakeFirstOrThrow();
+    expect(row.channel).toBe('citizen_app');
+    expect(row.reporter_phone_enc).not.toContain('13900001111');
+    expect(row.public_secret_hash).not.toBe(created.secret);
+
+    const follow = await t.app.inject({ url: created.followUrl });
+    expect(follow.statusCode).toBe(200);
+    expect(follow.json()).toMatchObject({ ticketNo: created.ticketNo, status: 'received', open: true });
+
+    const { staff } = await handle(created.ticketNo, '已清理垃圾并安排每日巡查');
+    const handled = await t.app.inject({ url: created.followUrl });
+    const view = handled.json();
+    expect(view.status).toBe('verified');
+    expect(view.timeline.map((e: { action: string }) => e.action)).toEqual(['receive', 'register', 'dispatch', 'accept', 'report_back', 'verify_ok']);
+    expect(view.timeline.find((e: { action: string }) => e.action === 'report_back').answer).toBe('已清理垃圾并安排每日巡查');
+    // Internal notes and everyone's names stay inside.
+    expect(handled.body).not.toContain('现场核查属实');
+    for (const text of ['13900001111', '李小红', ...staff]) expect(handled.body).not.toContain(text);
+
+    const rated = await t.app.inject({ method: 'POST', url: `${created.followUrl}/rating`, payload: { secret: created.secret, satisfaction: 5, comment: '处理及时' } });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({ status: 'verified', satisfaction: 5 });
+    expect((await t.app.inject({ url: created.followUrl })).json().satisfaction).toBe(5);
+    const again = await t.app.inject({ method: 'POST', url: `${created.followUrl}/rating`, payload: { secret: created.secret, satisfaction: 4 } });
+    expect(again.statusCode).toBe(400);
+  });
+
+  it('reopens a case the citizen rates 1', async () => {
+    const created = (await report(await goodReport())).json();
+    await handle(created.ticketNo, '已处理');
+    const rated = await t.app.inject({ method: 'POST', url: `${created.followUrl}/rating`, payload: { secret: created.secret, satisfaction: 1, comment: '垃圾还在' } });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({ status: 'in_progress', open: true, satisfaction: 1 });
+    const row = await t.env.db.selectFrom('cases').select(['reopen_count', 'status']).where('ticket_no', '=', created.ticketNo).executeTakeFirstOrThrow();
+    expect(row).toEqual({ reopen_count: 1, status: 'in_progress' });
+  });
+
+  it('refuses a rating with the wrong secret, before the case is handled, and for an unknown ticket', async () => {
+    const created = (await report(await goodReport())).json();
+    const url = `${created.followUrl}/rating`;
+    const wrong = await t.app.inject({ method: 'POST', url, payload: { secret: 'not-the-secret', satisfaction: 5 } });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error.field).toBe('secret');
+    const early = await t.app.inject({ method: 'POST', url, payload: { secret: created.secret, satisfaction: 5 } });
+    expect(early.statusCode).toBe(409);
+    for (const [payload, field] of [[{ secret: created.secret, satisfaction: 6 }, 'satisfaction'], [{ secret: created.secret }, 'satisfaction'], [{ satisfaction: 3 }, 'secret'], [{ secret: created.secret, satisfaction: 3, comment: '' }, 'comment']] as const) {
+      const res = await t.app.inject({ method: 'POST', url, payload });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.field).toBe(field);
+    }
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/public/cases/2000010199999/rating', payload: { secret: 'x', satisfaction: 5 } })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/api/v1/public/cases/2000010199999' })).statusCode).toBe(404);
+  });
+
+  it('names the field of every bad input, and never answers 500', async () => {
+    const cases: [(c: { id: string; answer: number }) => Record<string, unknown>, string][] = [
+      [(c) => ({ ...base, challenge: c, description: '' }), 'description'],
+      [(c) => ({ ...base, challenge: c, description: 'x'.repeat(2001) }), 'description'],
+      [(c) => ({ ...base, challenge: c, description: undefined }), 'description'],
+      [(c) => ({ ...base, challenge: c, categoryCode: 'NOPE' }), 'categoryCode'],
+      [(c) => ({ ...base, challenge: c, categoryCode: 'E01' }), 'categoryCode'],
+      [(c) => ({ ...base, challenge: c, categoryCode: 'E 01' }), 'categoryCode'],
+      [(c) => ({ ...base, challenge: c, requestType: 'gossip' }), 'requestType'],
+      [(c) => ({ ...base, challenge: c, location: undefined }), 'location'],
+      [(c) => ({ ...base, challenge: c, location: { lon: 200, lat: 30 } }), 'location.lon'],
+      [(c) => ({ ...base, challenge: c, location: { lon: 120.8, lat: '32' } }), 'location.lat'],
+      [(c) => ({ ...base, challenge: c, location: { lon: 100, lat: 30 } }), 'location'],
+      [(c) => ({ ...base, challenge: c, address: '' }), 'address'],
+      [(c) => ({ ...base, challenge: c, reporter: { phone: 'call me' } }), 'reporter.phone'],
+      [(c) => ({ ...base, challenge: c, reporter: { name: '' } }), 'reporter.name'],
+      [(c) => ({ ...base, challenge: c, reporter: { email: 'a@b.cn' } }), 'reporter.email'],
+      [(c) => ({ ...base, challenge: c, secret: 'mine' }), 'secret'],
+      [() => ({ ...base }), 'challenge'],
+      [(c) => ({ ...base, challenge: { id: c.id } }), 'challenge.answer'],
+      [(c) => ({ ...base, challenge: { ...c, answer: c.answer + 1 } }), 'challenge'],
+      [(c) => ({ ...base, challenge: { ...c, id: `${c.id}x` } }), 'challenge'],
+      [(c) => ({ ...base, challenge: { id: 'forged.signature', answer: c.answer } }), 'challenge'],
+    ];
+    const base = { description: '路灯不亮', location: inside(grid.boundary) };
+    for (const [make, field] of cases) {
+      const res = await report(make(await solved()));
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(400);
+      expect(res.json().error.field, res.body).toBe(field);
+    }
+    // A malformed body is the caller's mistake, not ours.
+    const junk = await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', headers: { 'content-type': 'application/json' }, payload: '{"description":', remoteAddress: nextAddress() });
+    expect(junk.statusCode).toBe(400);
+  });
+
+  it('accepts the answer as a string, and a valid challenge survives a report refused for another reason', async () => {
+    const challenge = await solved();
+    const outside = await report({ description: '路灯不亮', location: { lon: 100, lat: 30 }, challenge: { id: challenge.id, answer: ` ${challenge.answer} ` } });
+    expect(outside.json().error.field).toBe('location');
+    const ok = await report({ description: '路灯不亮', location: inside(grid.boundary), challenge: { id: challenge.id, answer: String(challenge.answer) } });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
+});
+
+describe('the challenge', () => {
+  it('asks an arithmetic question in Chinese and signs its answer into the id', async () => {
+    const res = await t.app.inject({ url: '/api/v1/public/challenge' });
+    expect(res.json()).toMatchObject({ id: expect.stringMatching(/^[\w-]+\.[\w-]+$/), question: expect.stringMatching(/^\d (加|减) \d 等于几？$/) });
+    const payload = JSON.parse(Buffer.from(res.json().id.split('.')[0], 'base64url').toString());
+    expect(Object.keys(payload).sort()).toEqual(['d', 'e', 'n']);
+  });
+
+  it('refuses an answer used once already', async () => {
+    const challenge = await solved();
+    expect((await report(await goodReport({ challenge }))).statusCode).toBe(201);
+    const reused = await report(await goodReport({ challenge }));
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().error).toMatchObject({ field: 'challenge', message: expect.stringContaining('used') });
+  });
+
+  it('refuses an expired challenge', async () => {
+    const challenge = await solved();
+    const later = Date.now() + 11 * 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      const res = await report(await goodReport({ challenge }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ field: 'challenge', message: expect.stringContaining('expired') });
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
+
+describe('the per-address limit', () => {
+  it('answers 429 after ten reports from one address in an hour, and not for another address', async () => {
+    const address = '10.99.0.1';
+    for (let i = 0; i < 10; i++) {
+      // Wrong answers count too: they are what a script sends.
+      const res = await report(await goodReport({ challenge: { ...(await solved()), answer: -1 } }), address);
+      expect(res.statusCode).toBe(400);
+    }
+    const limited = await report(await goodReport(), address);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('too_many_requests');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await report(await goodReport(), '10.99.0.2')).statusCode).toBe(201);
+  });
+});

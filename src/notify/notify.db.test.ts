@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { testInstance, type TestInstance } from '../../test/app.js';
+import { polygonsOf, type Area } from '../geo/geometry.js';
+import { createPublicCase } from '../cases/cases.public.js';
+import { deliverDue } from './notify.service.js';
+import { smtpSender, webSender } from './notify.senders.js';
+
+let t: TestInstance;
+let smtp: SMTPServer;
+let smtpUrl: string;
+const received: { to: string[]; raw: string }[] = [];
+
+beforeAll(async () => {
+  t = await testInstance();
+  smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, done) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        done();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await t.close();
+});
+
+async function somewhere() {
+  const grid = await t.env.db.selectFrom('grids').select('boundary').orderBy('id').executeTakeFirstOrThrow();
+  const ring = polygonsOf(grid.boundary as Area)[0][0];
+  return { lon: (ring[0][0] + ring[1][0] + ring[2][0]) / 3, lat: (ring[0][1] + ring[1][1] + ring[2][1]) / 3 };
+}
+
+/** Decodes the quoted-printable or base64 text body enough to search it. */
+function text(raw: string): string {
+  const body = raw.split(/\r?\n\r?\n/).slice(1).join('\n');
+  if (/Content-Transfer-Encoding: base64/i.test(raw)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+}
+
+describe('notifications', () => {
+  it('emails the reporter at each change of state with the official answer, once each', async () => {
+    const created = await createPublicCase(t.env, { channel: 'citizen_app' }, {
+      requestType: 'report', description: '路灯不亮', location: await somewhere(), reporter: { email: 'resident@example.test', phone: '13900001111' },
+    });
+    const senders = { web: webSender, email: smtpSender(smtpUrl, 'Shiyu <noreply@example.test>') };
+    expect(await deliverDue(t.env, senders)).toMatchObject({ sent: 1, failed: 0 });
+    expect(await deliverDue(t.env, senders)).toMatchObject({ sent: 0 });
+    expect(received.filter((m) => m.to.includes('resident@example.test'))).toHaveLength(1);
+    expect(text(received.at(-1)!.raw)).toContain(created.ticketNo);
+
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const category = await t.env.db.selectFrom('case_categories').select('code').where('name', 'like', '%占道经营%').executeTakeFirstOrThrow();
+    await dispatcher({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'register', version: 1, categoryCode: category.code } });
+    const dispatched = (await dispatcher({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'dispatch', version: 2 } })).json();
+    const lead = dispatched.departments[0].id as number;
+    await deliverDue(t.env, senders);
+    expect(received.filter((m) => m.to.includes('resident@example.test'))).toHaveLength(3);
+
+    // The department hears of its new case in the web outbox.
+    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
+    const admin = t.as(await t.login('admin'));
+    await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'notified_handler', displayName: '处置', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId: lead } });
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'notified_handler', password: 'handler-pass' } });
+    const handler = t.as(login.json().token);
+    const inbox = (await handler({ url: '/api/v1/notifications' })).json().items;
+    expect(inbox.find((n: { caseId: number; channel: string }) => n.caseId === created.id && n.channel === 'web')).toMatchObject({ status: 'sent' });
+
+    await handler({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'accept', version: 3 } });
+    await handler({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'report_back', version: 4, note: '已更换灯泡' } });
+    await deliverDue(t.env, senders);
+    const last = received.filter((m) => m.to.includes('resident@example.test')).at(-1)!;
+    expect(text(last.raw)).toContain('已更换灯泡');
+
+    // No SMS gateway is configured: text messages wait in the outbox, where staff can see them.
+    const sms = await t.env.db.selectFrom('notifications').select(['status', 'address_enc']).where('case_id', '=', created.id).where('channel', '=', 'sms').execute();
+    expect(sms.length).toBeGreaterThan(0);
+    expect(sms.every((m) => m.status === 'pending' && !m.address_enc!.includes('13900001111'))).toBe(true);
+  });
+
+  it('retries a failed delivery later and never sends a message twice, even from two senders at once', async () => {
+    await createPublicCase(t.env, { channel: 'citizen_app' }, { requestType: 'report', description: '井盖缺失', location: await somewhere(), reporter: { email: 'second@example.test' } });
+    const broken = { email: smtpSender('smtp://127.0.0.1:1', 'x@example.test') };
+    expect(await deliverDue(t.env, broken)).toMatchObject({ sent: 0, failed: 1 });
+    const pending = await t.env.db.selectFrom('notifications').selectAll().where('status', '=', 'pending').where('channel', '=', 'email').executeTakeFirstOrThrow();
+    expect(pending).toMatchObject({ attempts: 1 });
+    expect(pending.last_error).toBeTruthy();
+    // Not due yet: nothing happens before the back-off passes.
+    const good = { email: smtpSender(smtpUrl, 'Shiyu <noreply@example.test>') };
+    expect(await deliverDue(t.env, good)).toMatchObject({ sent: 0 });
+    await t.env.db.updateTable('notifications').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', pending.id).execute();
+    const results = await Promise.all([deliverDue(t.env, good), deliverDue(t.env, good)]);
+    expect(results[0].sent + results[1].sent).toBe(1);
+    expect(received.filter((m) => m.to.includes('second@example.test'))).toHaveLength(1);
+  });
+
+  it('refuses an anonymous caller', async () => {
+    expect((await t.app.inject({ url: '/api/v1/notifications' })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,50 @@
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Db } from '../core/db.js';
+import type { DB, NotificationsTable } from '../core/db.types.js';
+
+type Conn = Db | Transaction<DB>;
+
+/** Queues messages; one already queued under the same key is left as it is. */
+export async function enqueue(db: Conn, rows: Insertable<NotificationsTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('notifications').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+}
+
+/**
+ * Claims due messages for one sender run: marks them `sending` with a lease, skipping
+ * rows another process has claimed, so no message goes out from two places at once.
+ * A lease that expires (a sender that died) makes the message due again.
+ */
+export async function claimDue(db: Conn, channels: string[], limit: number, leaseSeconds: number) {
+  const { rows } = await sql<{ id: number; channel: string; address_enc: string | null; subject: string; body: string; attempts: number }>`
+    update notifications n set status = 'sending', locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
+    where n.id in (
+      select id from notifications
+      where channel = any(${channels}::text[])
+        and ((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now()))
+      order by id limit ${limit} for update skip locked)
+    returning n.id, n.channel, n.address_enc, n.subject, n.body, n.attempts`.execute(db);
+  return rows;
+}
+
+export async function markSent(db: Conn, id: number): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'sent', sent_at: new Date(), locked_until: null, last_error: null }).where('id', '=', id).execute();
+}
+
+export async function markFailed(db: Conn, id: number, error: string, retryAt: Date | null): Promise<void> {
+  await db.updateTable('notifications')
+    .set(retryAt ? { status: 'pending', next_attempt_at: retryAt, locked_until: null, last_error: error } : { status: 'failed', locked_until: null, last_error: error })
+    .where('id', '=', id).execute();
+}
+
+/** Messages for a user: addressed to them, to their department, or (for those who see a jurisdiction) to reporters there. */
+export function inbox(db: Conn, f: { userId: number; departmentId: number | null; pathPrefix: string | null; limit: number; beforeId?: number }) {
+  let q = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId'])
+    .where((eb) => eb.or([
+      eb('user_id', '=', f.userId),
+      ...(f.departmentId !== null ? [eb('department_id', '=', f.departmentId)] : []),
+      ...(f.pathPrefix !== null ? [eb.and([eb('user_id', 'is', null), eb('department_id', 'is', null), eb('path', 'like', `${f.pathPrefix}%`)])] : []),
+    ]));
+  if (f.beforeId) q = q.where('id', '<', f.beforeId);
+  return q.orderBy('id', 'desc').limit(f.limit).execute();
+}

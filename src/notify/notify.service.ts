@@ -1,0 +1,112 @@
+import type { Transaction } from 'kysely';
+import { requireAccess, type RequestContext } from '../core/access.js';
+import type { DB } from '../core/db.types.js';
+import type { Env } from '../core/env.js';
+import type { Job } from '../core/scheduler.js';
+import * as repo from './notify.repo.js';
+import { smtpSender, webSender, type Sender } from './notify.senders.js';
+
+/** Public words for each state, as a reporter reads them. */
+const STATUS_ZH: Record<string, string> = {
+  received: '已受理', registered: '已立案', dispatched: '已派遣至承办单位', in_progress: '正在办理', returned: '重新派遣中',
+  deferred: '缓办', hung: '挂账督办', reported: '已办结待核查', verified: '已核查', closed: '已结案',
+  rejected: '不予立案', void: '已作废', merged: '已与相同诉求合并办理', referred: '已告知法定途径或移交',
+};
+
+/** One change of a case, as the cases module reports it inside its transaction. */
+export interface CaseNotice {
+  caseId: number;
+  eventId: number;
+  ticketNo: string;
+  path: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  /** The official answer, when this action gives one. */
+  answer: string | null;
+  reporter: { emailEnc: string | null; phoneEnc: string | null };
+  /** Departments newly given the case (dispatch), and the lead department to warn. */
+  newDepartments: number[];
+  leadDepartment: number | null;
+}
+
+/**
+ * Queues what a change means for people, in the caller's transaction: the reporter hears
+ * of every change of state and the official answer; departments hear of new assignments
+ * and of pressure on their cases (extension, supervision, escalation, deadlines).
+ */
+export async function queueCaseNotices(trx: Transaction<DB>, n: CaseNotice): Promise<void> {
+  const rows: Parameters<typeof repo.enqueue>[1] = [];
+  const key = (who: string) => `case:${n.caseId}:event:${n.eventId}:${who}`;
+  if (n.fromStatus !== n.toStatus || n.answer) {
+    const subject = `【市域】您的诉求 ${n.ticketNo} ${STATUS_ZH[n.toStatus] ?? n.toStatus}`;
+    const body = `您反映的问题（工单号 ${n.ticketNo}）当前状态：${STATUS_ZH[n.toStatus] ?? n.toStatus}。${n.answer ? `答复：${n.answer}` : ''}`;
+    if (n.reporter.emailEnc) rows.push({ dedupe_key: key('reporter:email'), case_id: n.caseId, channel: 'email', address_enc: n.reporter.emailEnc, subject, body, path: n.path });
+    if (n.reporter.phoneEnc) rows.push({ dedupe_key: key('reporter:sms'), case_id: n.caseId, channel: 'sms', address_enc: n.reporter.phoneEnc, subject, body, path: n.path });
+  }
+  for (const department of n.newDepartments) {
+    rows.push({ dedupe_key: key(`department:${department}`), case_id: n.caseId, channel: 'web', department_id: department, subject: `新派单 ${n.ticketNo}`, body: `工单 ${n.ticketNo} 已派至本单位，请及时签收办理。`, path: n.path });
+  }
+  const pressure: Record<string, string> = { supervise: '督办', escalate: '升级', extend: '延期已批准', warn: '即将超期' };
+  if (n.leadDepartment !== null && pressure[n.action]) {
+    rows.push({ dedupe_key: key(`department:${n.leadDepartment}`), case_id: n.caseId, channel: 'web', department_id: n.leadDepartment, subject: `${pressure[n.action]} ${n.ticketNo}`, body: `工单 ${n.ticketNo}：${pressure[n.action]}。${n.answer ?? ''}`, path: n.path });
+  }
+  await repo.enqueue(trx, rows);
+}
+
+/** Channels and the sender for each; a channel without one keeps its messages in the outbox. */
+export type Senders = Partial<Record<'web' | 'email' | 'sms', Sender>>;
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Sends what is due on the channels that have a sender. Failures are retried with a
+ * growing delay, then marked failed. Safe to run from several processes at once.
+ */
+export async function deliverDue(env: Env, senders: Senders, limit = 100): Promise<{ sent: number; failed: number }> {
+  const channels = Object.keys(senders);
+  if (channels.length === 0) return { sent: 0, failed: 0 };
+  const due = await repo.claimDue(env.db, channels, limit, 60);
+  let sent = 0;
+  let failed = 0;
+  for (const message of due) {
+    try {
+      const address = message.address_enc ? env.cipher.decrypt(message.address_enc) : null;
+      await senders[message.channel as keyof Senders]!({ address, subject: message.subject, body: message.body });
+      await repo.markSent(env.db, message.id);
+      sent += 1;
+    } catch (err) {
+      const retryAt = message.attempts < MAX_ATTEMPTS ? new Date(Date.now() + 30_000 * 2 ** message.attempts) : null;
+      await repo.markFailed(env.db, message.id, (err as Error).message.slice(0, 500), retryAt);
+      failed += 1;
+    }
+  }
+  return { sent, failed };
+}
+
+/** The caller's outbox: their own messages, their department's, and reporters' in their jurisdiction. */
+export async function listNotifications(env: Env, ctx: RequestContext, f: { limit: number; beforeId?: number }) {
+  requireAccess(ctx.actor, 'cases.read');
+  const rows = await repo.inbox(env.db, { userId: ctx.actor.id, departmentId: ctx.actor.departmentId, pathPrefix: ctx.actor.jurisdictionPath, ...f });
+  return { items: rows };
+}
+
+/** The senders this instance has: the web outbox always, email when SMTP is configured. */
+export function configuredSenders(env: Env): Senders {
+  return { web: webSender, ...(env.config.smtpUrl ? { email: smtpSender(env.config.smtpUrl, env.config.smtpFrom) } : {}) };
+}
+
+/** The scheduled delivery: every few seconds, from whichever process claims it. */
+export function deliveryJob(senders: Senders): Job {
+  return {
+    name: 'notifications.deliver',
+    everySeconds: 5,
+    async run({ env }) {
+      // Drain what is due, a batch at a time, within one run.
+      for (let i = 0; i < 20; i++) {
+        const { sent, failed } = await deliverDue(env, senders);
+        if (sent + failed === 0) break;
+      }
+    },
+  };
+}
