@@ -15,6 +15,7 @@ import { loadCity } from '../src/demo/city-data.js';
 import { planGeography } from '../src/demo/geography.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { benchGridLookup } from './grid-lookup.js';
+import { benchIntake } from './intake.js';
 
 const short = process.argv.includes('--short');
 const GRIDS_PER_COMMUNITY = short ? 2 : 11;
@@ -61,7 +62,7 @@ async function serverMemory(backend: 'postgres' | 'pglite'): Promise<MemoryFigur
   }
   const cli = path.join(root, 'dist/src/cli/main.js');
   try {
-    execFileSync(process.execPath, [cli, 'seed', '--grids-per-community', String(GRIDS_PER_COMMUNITY)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [cli, 'seed', '--grids-per-community', String(GRIDS_PER_COMMUNITY), '--history-cases', '0'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const started = Date.now();
     const child = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -103,6 +104,14 @@ async function main(): Promise<void> {
   const lookup = await gridLookup();
   console.log('\nBuilding the server for the memory figures…');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  const intake = await benchIntake(root, PG_URL, short ? 5 : 15);
+  console.log('\nCase intake over HTTP on PostgreSQL (validate, locate, route, audit, persist):');
+  line('cases/s at most (target >= 2,000)', Math.round(intake.casesPerSec).toLocaleString('en'));
+  line('raw single-row INSERTs/s, 8 connections', Math.round(intake.rawInsertsPerSec).toLocaleString('en'));
+  line('ratio (target >= 0.4)', intake.ratio.toFixed(2));
+  line('p99 at full load (ms)', intake.p99Ms.toFixed(1));
+  line(`p99 at ${intake.fixedRate} cases/s (ms, target < 50)`, `${intake.p99AtFixedRateMs.toFixed(1)} (achieved ${Math.round(intake.fixedRateAchieved)}/s)`);
+  line('errors', String(intake.errors));
   const memory: MemoryFigure[] = [];
   for (const backend of ['postgres', 'pglite'] as const) {
     const figure = await serverMemory(backend);
@@ -112,7 +121,7 @@ async function main(): Promise<void> {
     line('peak resident memory (MB)', figure.peakRssMB.toFixed(0));
     line('start to ready (s)', figure.startSeconds.toFixed(1));
   }
-  const results = { at: new Date().toISOString(), mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, memory };
+  const results = { at: new Date().toISOString(), mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, intake, memory };
   const dir = path.join(root, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${results.at.replace(/[:.]/g, '-')}.json`);

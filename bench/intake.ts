@@ -1,0 +1,124 @@
+/**
+ * Case intake over HTTP against real PostgreSQL (validate, locate, route, audit, persist),
+ * beside the raw single-row INSERT throughput of the same database in the same run.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadCity } from '../src/demo/city-data.js';
+import { planGeography } from '../src/demo/geography.js';
+import { pointInArea, polygonsOf } from '../src/geo/geometry.js';
+import { mulberry32 } from '../src/geo/tiling.js';
+
+export interface IntakeFigures {
+  casesPerSec: number;
+  p99Ms: number;
+  errors: number;
+  rawInsertsPerSec: number;
+  ratio: number;
+  p99AtFixedRateMs: number;
+  fixedRate: number;
+  fixedRateAchieved: number;
+}
+
+/** Points inside the demo city's grids: the same seed builds the same polygons as `shiyu seed`. */
+function cityPoints(n: number): { lon: number; lat: number }[] {
+  const plan = planGeography(loadCity('nantong'), { gridsPerCommunity: 5 }, mulberry32(1));
+  const rng = mulberry32(9);
+  const points: { lon: number; lat: number }[] = [];
+  while (points.length < n) {
+    const grid = plan.grids[Math.floor(rng() * plan.grids.length)];
+    const ring = polygonsOf(grid.geometry)[0][0];
+    const [a, b, c] = [ring[0], ring[1 + Math.floor(rng() * (ring.length - 3))], ring[ring.length - 2]];
+    const p = { lon: (a[0] + b[0] + c[0]) / 3, lat: (a[1] + b[1] + c[1]) / 3 };
+    if (pointInArea(p.lon, p.lat, grid.geometry)) points.push(p);
+  }
+  return points;
+}
+
+/** Single-row INSERTs from 8 connections for `seconds`: the ceiling intake is measured against. */
+async function rawInserts(url: string, seconds: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  await pool.query('create table if not exists bench_raw (id bigserial primary key, payload jsonb not null, created_at timestamptz not null default now())');
+  let count = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (Date.now() < until) {
+      await pool.query('insert into bench_raw (payload) values ($1)', [JSON.stringify({ description: '深夜酒吧噪音扰民', lon: 120.9, lat: 32.0 })]);
+      count += 1;
+    }
+  }));
+  await pool.query('drop table bench_raw');
+  await pool.end();
+  return count / seconds;
+}
+
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export async function benchIntake(root: string, adminUrl: string, seconds: number): Promise<IntakeFigures> {
+  const dbName = `shiyu_bench_intake_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shiyu-bench-intake-'));
+  const env = { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SHIYU_DEMO: '0', DB_POOL_SIZE: '16' };
+  const cli = path.join(root, 'dist/src/cli/main.js');
+  let server: ChildProcess | undefined;
+  try {
+    execFileSync(process.execPath, [cli, 'seed', '--history-cases', '0'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    server = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const base = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /serving (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: 'demo' }) });
+    const token = ((await login.json()) as { token: string }).token;
+    const points = cityPoints(2000);
+    const bodies = points.map((p, i) => JSON.stringify({
+      channel: 'hotline', requestType: 'complaint', description: `深夜酒吧噪音扰民 #${i}`, location: p, reporter: { phone: '13812345678' },
+    }));
+    let next = 0;
+    const request: autocannon.Request = {
+      method: 'POST',
+      path: '/api/v1/cases',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+    };
+    await cannon({ url: base, connections: 16, duration: 2, requests: [request] }); // warm-up
+    const max = await cannon({ url: base, connections: 32, duration: seconds, requests: [request] });
+    const fixedRate = 500;
+    const steady = await cannon({ url: base, connections: 16, duration: seconds, overallRate: fixedRate, requests: [request] });
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server!.once('exit', resolve));
+    server = undefined;
+    const raw = await rawInserts(url.toString(), seconds);
+    const casesPerSec = max['2xx'] / seconds;
+    return {
+      casesPerSec, p99Ms: max.latency.p99, errors: max.non2xx + max.errors,
+      rawInsertsPerSec: raw, ratio: casesPerSec / raw,
+      p99AtFixedRateMs: steady.latency.p99, fixedRate, fixedRateAchieved: steady['2xx'] / seconds,
+    };
+  } finally {
+    server?.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    const cleanup = new pg.Client({ connectionString: adminUrl });
+    await cleanup.connect();
+    await cleanup.query(`drop database if exists ${dbName} with (force)`);
+    await cleanup.end();
+  }
+}
