@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { testInstance, type TestInstance } from '../../test/app.js';
-import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+import type { Area } from '../geo/geometry.js';
 import { TRANSITIONS } from './cases.workflow.js';
+import { interiorPoint, departmentHandler } from '../../test/fixtures.js';
 
 let t: TestInstance;
 type As = ReturnType<TestInstance['as']>;
@@ -13,16 +14,7 @@ let d2Path: string;
 /** Leaf categories by a word of their name, looked up in the seeded taxonomy. */
 const leaf: Record<string, { code: string; department_kind: string | null; triage: string | null }> = {};
 
-/** A point clearly inside a grid (centroid of its box, nudged until inside). */
-function inside(area: Area): { lon: number; lat: number } {
-  const ring = polygonsOf(area)[0][0];
-  for (let i = 1; i < ring.length - 1; i++) {
-    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
-    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
-    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
-  }
-  throw new Error('no interior point');
-}
+const inside = interiorPoint;
 
 async function findLeaf(word: string) {
   const rows = await t.env.db.selectFrom('case_categories as c').select(['c.code', 'c.department_kind', 'c.triage', 'c.name'])
@@ -69,17 +61,7 @@ async function gridWorkerOf(caseId: number): Promise<As> {
   return t.as(await t.login(member.username));
 }
 
-/** Signs in a handler of a department, creating the account on first use. */
-async function handlerOf(departmentId: number): Promise<As> {
-  const username = `handler_${departmentId}`;
-  if (!(await t.env.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())) {
-    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
-    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
-    expect(made.statusCode, made.body).toBe(201);
-  }
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
-  return t.as(res.json().token);
-}
+const handlerOf = (departmentId: number) => departmentHandler(t, departmentId);
 
 describe('intake', () => {
   it('refuses an anonymous caller and a role without a staff channel', async () => {

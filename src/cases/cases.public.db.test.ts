@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testInstance, type TestInstance } from '../../test/app.js';
-import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+import type { Area } from '../geo/geometry.js';
+import { interiorPoint, departmentHandler } from '../../test/fixtures.js';
 
 let t: TestInstance;
 type As = ReturnType<TestInstance['as']>;
@@ -9,16 +10,7 @@ let admin: As;
 let grid: { id: number; boundary: Area };
 let stall: string;
 
-/** A point clearly inside a grid. */
-function inside(area: Area): { lon: number; lat: number } {
-  const ring = polygonsOf(area)[0][0];
-  for (let i = 1; i < ring.length - 1; i++) {
-    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
-    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
-    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
-  }
-  throw new Error('no interior point');
-}
+const inside = interiorPoint;
 
 let addressCounter = 0;
 /** A fresh client address, so the per-address limit only bites where a test wants it to. */
@@ -56,16 +48,7 @@ async function act(as: As, id: number, body: Record<string, unknown>) {
   return res.json();
 }
 
-async function handlerOf(departmentId: number): Promise<As> {
-  const username = `handler_${departmentId}`;
-  if (!(await t.env.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())) {
-    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
-    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
-    expect(made.statusCode, made.body).toBe(201);
-  }
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
-  return t.as(res.json().token);
-}
+const handlerOf = (departmentId: number) => departmentHandler(t, departmentId);
 
 async function gridWorker(): Promise<{ as: As; username: string }> {
   const member = await t.env.db.selectFrom('grid_members').innerJoin('users', 'users.id', 'grid_members.user_id')

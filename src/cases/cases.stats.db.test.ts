@@ -3,8 +3,9 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { testInstance, type TestInstance } from '../../test/app.js';
-import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+import type { Area } from '../geo/geometry.js';
 import { caseCountsQuery, staffCountsQuery } from './cases.stats.repo.js';
+import { interiorPoint, departmentHandler } from '../../test/fixtures.js';
 
 /**
  * The figures over a small, fully known set of cases. Each case below says by hand what it
@@ -109,16 +110,7 @@ let caseIds: number[] = [];
 let d1: { id: number; path: string };
 let d2: { id: number; path: string };
 
-/** A point clearly inside a grid. */
-function inside(area: Area): { lon: number; lat: number } {
-  const ring = polygonsOf(area)[0][0];
-  for (let i = 1; i < ring.length - 1; i++) {
-    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
-    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
-    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
-  }
-  throw new Error('no interior point');
-}
+const inside = interiorPoint;
 
 async function leafNamed(word: string): Promise<string> {
   const row = await t.env.db.selectFrom('case_categories as c').select('c.code').where('c.name', 'like', `%${word}%`)
@@ -312,17 +304,7 @@ describe('case figures', () => {
 });
 
 describe('figures by post', () => {
-  /** Signs in a handler of a department, creating the account on first use. */
-  async function handlerOf(departmentId: number): Promise<As> {
-    const username = `handler_${departmentId}`;
-    if (!(await t.env.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())) {
-      const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
-      const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
-      expect(made.statusCode, made.body).toBe(201);
-    }
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
-    return t.as(res.json().token);
-  }
+  const handlerOf = (departmentId: number) => departmentHandler(t, departmentId);
 
   async function act(as: As, id: number, body: Record<string, unknown>) {
     const current = (await admin({ url: `/api/v1/cases/${id}` })).json();

@@ -2,8 +2,9 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInstance, type TestInstance } from '../../test/app.js';
 import { ANSWERING_ACTIONS } from '../cases/cases.workflow.js';
-import { polygonsOf, pointInArea, type Area } from '../geo/geometry.js';
+import type { Area } from '../geo/geometry.js';
 import { UPDATE_STATUS } from './open311.service.js';
+import { interiorPoint } from '../../test/fixtures.js';
 
 let t: TestInstance;
 type As = ReturnType<TestInstance['as']>;
@@ -15,15 +16,7 @@ let stall: { code: string; name: string; parent: string };
 let garbage: { code: string; name: string };
 const KEY = 'demo-open311-key';
 
-function inside(area: Area): { lon: number; lat: number } {
-  const ring = polygonsOf(area)[0][0];
-  for (let i = 1; i < ring.length - 1; i++) {
-    const lon = (ring[0][0] + ring[i][0] + ring[i + 1][0]) / 3;
-    const lat = (ring[0][1] + ring[i][1] + ring[i + 1][1]) / 3;
-    if (pointInArea(lon, lat, area) && pointInArea(lon + 1e-6, lat + 1e-6, area) && pointInArea(lon - 1e-6, lat - 1e-6, area)) return { lon, lat };
-  }
-  throw new Error('no interior point');
-}
+const inside = interiorPoint;
 
 const form = (fields: Record<string, string | undefined>) =>
   new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
