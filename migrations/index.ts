@@ -5,6 +5,7 @@ import * as casePublic from './202611240700_case_public.js';
 import * as scheduler from './202611240800_scheduler.js';
 import * as notifications from './202611240900_notifications.js';
 import * as caseFigureIndexes from './202611241000_case_figure_indexes.js';
+import * as casePhotos from './202611241100_case_photos.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '202611240800_scheduler': scheduler,
   '202611240900_notifications': notifications,
   '202611241000_case_figure_indexes': caseFigureIndexes,
+  '202611241100_case_photos': casePhotos,
 };

@@ -16,6 +16,7 @@ import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
 import { caseRoutes } from './cases/cases.routes.js';
 import { publicCaseRoutes } from './cases/cases.public.routes.js';
+import { casePhotoRoutes } from './cases/cases.photos.routes.js';
 import { open311Routes } from './open311/open311.routes.js';
 import { caseStatsRoutes } from './cases/cases.stats.routes.js';
 import { notifyRoutes } from './notify/notify.routes.js';
@@ -75,6 +76,7 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
   await app.register(auditRoutes, { env });
   await app.register(caseRoutes, { env });
   await app.register(publicCaseRoutes, { env });
+  await app.register(casePhotoRoutes, { env });
   await app.register(open311Routes, { env });
   await app.register(caseStatsRoutes, { env });
   await app.register(notifyRoutes, { env });

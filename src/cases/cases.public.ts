@@ -21,8 +21,6 @@ export interface PublicSource {
   /** The API key an Open311 client used. */
   apiKey?: { id: number; name: string };
   ip?: string;
-  /** Photos sent with the report: only their type and size are kept for now (no photo storage yet). */
-  media?: { contentType: string; bytes: number }[];
 }
 
 /** Takes a case in from the public; answers its ticket number and the secret shown to the reporter once. */
@@ -34,13 +32,6 @@ export async function createPublicCase(env: Env, source: PublicSource, input: In
     publicSecretHash: sha256(secret), apiKeyId: source.apiKey?.id,
   });
   const c = (await repo.findCase(env.db, id))!;
-  if (source.media?.length) {
-    // The timeline records that photos came; storing them comes later.
-    await env.db.transaction().execute(async (trx) => {
-      await repo.insertEvent(trx, { caseId: id, actorId: null, actorName: ctx.via!, action: 'media_received', fromStatus: c.status, toStatus: c.status, note: null, detail: { media: source.media, stored: false } });
-      await recordAudit(trx, ctx, { action: 'case.media_received', targetType: 'case', targetId: id, scopePath: c.path, after: { media: source.media } });
-    });
-  }
   return { id, ticketNo: c.ticket_no, status: c.status, secret };
 }
 

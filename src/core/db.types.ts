@@ -240,6 +240,22 @@ export interface JobsTable {
   updated_at: UpdatedAt;
 }
 
+/** A photo of a case; its bytes live under DATA_DIR/photos by sha256 (cases.photos.ts). */
+export interface CasePhotosTable {
+  id: Id;
+  case_id: number;
+  sha256: string;
+  media_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  bytes: number;
+  width: number;
+  height: number;
+  stage: 'report' | 'handling' | 'verification';
+  uploaded_by: number | null;
+  /** The door it came through: staff, citizen or open311. */
+  via: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   departments: DepartmentsTable;
@@ -257,4 +273,5 @@ export interface DB {
   case_events: CaseEventsTable;
   jobs: JobsTable;
   notifications: NotificationsTable;
+  case_photos: CasePhotosTable;
 }

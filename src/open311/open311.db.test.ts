@@ -268,14 +268,14 @@ describe('POST requests', () => {
     expect(jsonError(json).code).toBe(415);
   });
 
-  it('accepts a real PNG as media and records that it came, and refuses a fake one', async () => {
+  it('stores a real PNG sent as media with the case, and refuses a fake one', async () => {
     const png = multipart(request(), { name: 'media', filename: 'pixel.png', type: 'image/png', content: tinyPng() });
     const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', ...png });
     expect(res.statusCode, res.body).toBe(200);
     const c = await caseOf(res.json()[0].service_request_id);
     const events = await t.env.db.selectFrom('case_events').select(['action', 'detail']).where('case_id', '=', c.id).orderBy('id').execute();
-    expect(events.map((e) => e.action)).toEqual(['receive', 'media_received']);
-    expect(events[1].detail).toEqual({ media: [{ contentType: 'image/png', bytes: tinyPng().length }], stored: false });
+    expect(events.map((e) => e.action)).toEqual(['receive', 'photo']);
+    expect(events[1].detail).toMatchObject({ stage: 'report', mediaType: 'image/png', bytes: tinyPng().length });
 
     const fake = multipart(request(), { name: 'media', filename: 'pixel.png', type: 'image/png', content: Buffer.from('<?php echo "not an image"; ?>') });
     const refused = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', ...fake });

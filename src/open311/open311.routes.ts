@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
+import { resolveApiKey } from '../accounts/accounts.service.js';
+import { addIntakePhoto, inspectPhoto, publicPhotoIds } from '../cases/cases.photos.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError } from '../core/errors.js';
 import { parseUrlEncoded, readSubmission } from './open311.form.js';
@@ -55,6 +57,16 @@ function errorOf(error: FastifyError | AppError | Error): { status: number; desc
   return { status: 500, description: 'something went wrong on our side; it has been logged' };
 }
 
+/** Points media_url at the first photo the reporter sent, served by the public photo route. */
+async function withMedia<T extends { service_request_id: string }>(env: Env, request: FastifyRequest, requests: T[]) {
+  const ids = await publicPhotoIds(env, requests.map((r) => r.service_request_id));
+  const base = `${request.protocol}://${request.host}/api/v1/public/cases`;
+  return requests.map((r) => {
+    const id = ids.get(r.service_request_id);
+    return id === undefined ? r : { ...r, media_url: `${base}/${encodeURIComponent(r.service_request_id)}/photos/${id}` };
+  });
+}
+
 async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
   v2.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseUrlEncoded(body as string));
@@ -98,26 +110,33 @@ async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
     schema: {
       tags: TAGS, security: NO_AUTH, params: FormatParams,
       summary: 'GeoReport v2 POST service request',
-      description: 'application/x-www-form-urlencoded, or multipart/form-data with a photo in `media` (JPEG, PNG or WebP, at most 10 MB; for now only its receipt is recorded). '
+      description: 'application/x-www-form-urlencoded, or multipart/form-data with a photo in `media` (JPEG, PNG or WebP by its content, at most 10 MB, decodable; '
+        + 'stored with the case and answered as media_url). '
         + 'Fields: api_key (required), service_code (required), lat and long or address_string, attribute[code], description, first_name, last_name, email, phone, '
         + 'address_id, device_id, account_id, jurisdiction_id. Answers [{service_request_id, service_notice, account_id}].',
     },
   }, async (request, reply) => {
     const submission = await readSubmission(request);
-    return send(request, reply, 'service_requests', [await open311.submitRequest(env, submission, request.ip)]);
+    // The photo is decoded (the costly check) only for a known client, and before the case exists, so a bad photo makes no case.
+    const key = submission.fields.get('api_key')?.[0]?.trim();
+    const client = submission.media && key ? await resolveApiKey(env, key) : null;
+    const photo = submission.media && client ? await inspectPhoto(submission.media.buffer, 'media') : undefined;
+    const created = await open311.submitRequest(env, { fields: submission.fields }, request.ip);
+    if (photo && client) await addIntakePhoto(env, created.service_request_id, photo, { actor: null, via: `open311:${client.name}`, ip: request.ip });
+    return send(request, reply, 'service_requests', [created]);
   });
 
   v2.get('/requests.:format', {
     schema: { tags: TAGS, security: NO_AUTH, summary: 'GeoReport v2 service requests, newest first, paged', params: FormatParams, querystring: RequestsQuery },
   }, async (request, reply) => {
-    return send(request, reply, 'service_requests', await open311.listRequests(env, request.query as Static<typeof RequestsQuery>));
+    return send(request, reply, 'service_requests', await withMedia(env, request, await open311.listRequests(env, request.query as Static<typeof RequestsQuery>)));
   });
 
   v2.get('/requests/:service_request_id.:format', {
     schema: { tags: TAGS, security: NO_AUTH, summary: 'GeoReport v2 one service request by its id (the ticket number)', params: RequestParams },
   }, async (request, reply) => {
     const { service_request_id: id } = request.params as Static<typeof RequestParams>;
-    return send(request, reply, 'service_requests', await open311.getRequest(env, id));
+    return send(request, reply, 'service_requests', await withMedia(env, request, await open311.getRequest(env, id)));
   });
 
   v2.get('/tokens/:token.:format', {

@@ -3,7 +3,7 @@ import { resolveApiKey } from '../accounts/accounts.service.js';
 import { createPublicCase, publicCategories, searchPublicCases } from '../cases/cases.public.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
-import { MEDIA_MAX_BYTES, sniffImage, type Submission } from './open311.form.js';
+import type { Submission } from './open311.form.js';
 import type { RequestsQuery, UpdatesQuery } from './open311.schema.js';
 
 /**
@@ -164,15 +164,6 @@ function readReporter(field: ReturnType<typeof reader>) {
   return { name: name ? name.slice(0, 50) : undefined, phone, email };
 }
 
-/** The photo, if it is really a JPEG, PNG or WebP of at most 10 MB. */
-function checkMedia(media: NonNullable<Submission['media']>) {
-  if (media.buffer.length === 0) throw new ValidationError('media', 'media is empty');
-  if (media.buffer.length > MEDIA_MAX_BYTES) throw new ValidationError('media', 'media is larger than 10 MB');
-  const contentType = sniffImage(media.buffer);
-  if (!contentType) throw new ValidationError('media', 'media must be a JPEG, PNG or WebP image');
-  return { contentType, bytes: media.buffer.length };
-}
-
 /**
  * POST Service Request: checks the key, the service, the place and the attributes, then takes
  * the case in through the public door. A point must lie in the city's grids; an address
@@ -201,10 +192,9 @@ export async function submitRequest(env: Env, submission: Submission, ip?: strin
   const accountId = field('account_id', 100);
   field('device_id', 100);
   field('media_url', 2000);
-  const media = submission.media ? [checkMedia(submission.media)] : undefined;
 
   const text = [description ?? service.name, attributes.locationDetail && `【位置补充】${attributes.locationDetail}`].filter(Boolean).join('\n');
-  const created = await createPublicCase(env, { channel: 'open311', apiKey: { id: client.id, name: client.name }, ip, media }, {
+  const created = await createPublicCase(env, { channel: 'open311', apiKey: { id: client.id, name: client.name }, ip }, {
     requestType: 'report',
     categoryCode: service.code,
     urgency: attributes.urgency,
