@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { sealAudit } from './core/audit-chain.js';
 import type { Config } from './core/config.js';
 import { openInstance, type Instance } from './core/instance.js';
-import { seedDemo, type DemoAccount, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
+import { seedDemo, type DemoAccount, DEFAULT_HISTORY_CASES, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
 import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
 import { ensureCaseCatalogue } from './cases/cases.setup.js';
 import { deadlinesJob } from './cases/cases.deadlines.js';
@@ -30,7 +30,7 @@ export async function startServer(config: Config, options: { demo: boolean; log?
   if (options.demo && config.demo && (await unitIdsUnder(env, '')).length === 0) {
     log('First start: building the demo city (Nantong)…');
     const started = Date.now();
-    const seeded = await seedDemo(env, { cities: ['nantong'], seed: 1, gridsPerCommunity: 5 });
+    const seeded = await seedDemo(env, { cities: ['nantong'], seed: 1, gridsPerCommunity: 5, historyCases: DEFAULT_HISTORY_CASES });
     log(`Demo city ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${seeded.units} admin units, ${seeded.grids} grids.`);
     printAccounts(seeded.accounts, log);
   }

@@ -8,7 +8,7 @@ import { sealAudit, verifyAudit } from '../core/audit-chain.js';
 import type { Actor } from '../core/access.js';
 import { AppError, ImportRejectedError } from '../core/errors.js';
 import { startServer } from '../server.js';
-import { seedDemo } from '../demo/demo.seed.js';
+import { DEFAULT_HISTORY_CASES, seedDemo } from '../demo/demo.seed.js';
 import { CITIES, type CityKey } from '../demo/city-data.js';
 import { detectFormat, readImportFile } from '../geo/geo.import.js';
 import { exportAdminUnitsCsv, exportGridsGeoJson } from '../geo/geo.service.js';
@@ -20,6 +20,12 @@ const CLI_ACTOR: Actor = { id: 0, username: 'cli', displayName: 'command line', 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
   return n;
 }
 
@@ -76,14 +82,15 @@ program.command('seed')
   .option('--all', 'all five seed places: a province-sized instance')
   .option('--seed <n>', 'random seed: the same seed builds the same city', positiveInt, 1)
   .option('--grids-per-community <n>', 'grids in each community (5 gives Nantong ~10,000; 10 gives ~20,000)', positiveInt, 5)
-  .action(async (opts: { city: string; all?: boolean; seed: number; gridsPerCommunity: number }) => {
+  .option('--history-cases <n>', 'cases of history over the past two years, through every channel and outcome (0: none)', nonNegativeInt, DEFAULT_HISTORY_CASES)
+  .action(async (opts: { city: string; all?: boolean; seed: number; gridsPerCommunity: number; historyCases: number }) => {
     if (!opts.all && !CITIES.includes(opts.city as CityKey)) throw new InvalidArgumentError(`--city must be one of ${CITIES.join(', ')}`);
     const cities = opts.all ? [...CITIES] : [opts.city as CityKey];
     await withInstance(async ({ env }) => {
       const bar = progressBar();
-      const result = await seedDemo(env, { cities, seed: opts.seed, gridsPerCommunity: opts.gridsPerCommunity, onProgress: bar.update });
+      const result = await seedDemo(env, { cities, seed: opts.seed, gridsPerCommunity: opts.gridsPerCommunity, historyCases: opts.historyCases, onProgress: bar.update });
       bar.stop();
-      console.log(`Seeded ${result.units} admin units and ${result.grids} grids. Demo accounts (password "demo"):`);
+      console.log(`Seeded ${result.units} admin units, ${result.grids} grids and ${result.cases} cases of history. Demo accounts (password "demo"):`);
       for (const a of result.accounts) console.log(`  ${a.username.padEnd(20)} ${a.role.padEnd(20)} ${a.jurisdiction}`);
     });
   });
