@@ -10,6 +10,7 @@ import { departmentsById } from '../org/org.service.js';
 import { listCategories } from './cases.repo.js';
 import { CHANNELS } from './cases.service.js';
 import * as repo from './cases.stats.repo.js';
+import type { CaseCountRow } from './cases.stats.repo.js';
 
 /**
  * Performance figures (绩效统计) over a period, by department, area, grid, category, channel
@@ -32,17 +33,7 @@ export interface FigureQuery {
 }
 
 /** The figures of a set of cases (one group, or all of them). */
-export interface CaseFigureSet {
-  received: number;
-  registered: number;
-  dispatched: number;
-  closed: number;
-  due: number;
-  closedOnTime: number;
-  reopened: number;
-  extended: number;
-  rated: number;
-  satisfied: number;
+export interface CaseFigureSet extends Omit<CaseCountRow, 'key' | 'handlingSeconds'> {
   /** closed / due; null when nothing was due. */
   closureRate: number | null;
   /** closedOnTime / due. */

@@ -4,7 +4,7 @@ import { escalationsDueAt } from '../cases/cases.deadlines.js';
 import type { HistoricCase, HistoricEvent } from '../cases/cases.history.js';
 import { nextStatus, OPEN_STATUSES, type Action, type Status } from '../cases/cases.workflow.js';
 import { CATEGORY_SEEDS, EMERGENCY_REFERRALS, type CategorySeed, type Urgency } from '../cases/taxonomy.js';
-import type { AdminLevel } from '../geo/geo.repo.js';
+import type { AdminUnitRecord } from '../geo/geo.repo.js';
 import { bbox, pointInArea, polygonsOf, type Area, type BBox } from '../geo/geometry.js';
 import { mulberry32 } from '../geo/tiling.js';
 import { mobile, personName } from './people.js';
@@ -19,15 +19,8 @@ import { mobile, personName } from './people.js';
  * seed and a `now`. The DOMAIN.md stories 3, 4 and 5 are written out by hand among them.
  */
 
-/** An admin unit as the planner needs it. */
-export interface HistoryUnit {
-  id: number;
-  code: string;
-  name: string;
-  level: AdminLevel;
-  parentId: number | null;
-  path: string;
-}
+/** An admin unit as the planner needs it: as the geography keeps it. */
+export type HistoryUnit = AdminUnitRecord;
 
 export interface HistoryGrid {
   id: number;
