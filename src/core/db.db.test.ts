@@ -27,5 +27,6 @@ describe.skipIf(BACKEND !== 'pglite')('embedded database directory', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two embedded databases are created from scratch here: seconds each, more on a busy machine.
+  }, 120_000);
 });
