@@ -45,7 +45,9 @@ export async function sealAudit(db: Db, key: Buffer): Promise<number> {
   let total = 0;
   for (;;) {
     const sealed = await db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCKS.auditSeal}) as locked`.execute(trx);
+      // Keyed by schema too: advisory locks span the database, and instances (tests among
+      // them) may share one database in separate schemas without blocking each other's seal.
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCKS.auditSeal}, hashtext(current_schema())) as locked`.execute(trx);
       if (!rows[0].locked) return 0;
       const last = await trx
         .selectFrom('audit_log').select(['chain_no', 'hash'])
