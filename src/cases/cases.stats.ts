@@ -10,7 +10,7 @@ import { departmentsById } from '../org/org.service.js';
 import { listCategories } from './cases.repo.js';
 import { CHANNELS } from './cases.service.js';
 import * as repo from './cases.stats.repo.js';
-import type { CaseCountRow } from './cases.stats.repo.js';
+import type { CaseCountRow, StaffCountRow } from './cases.stats.repo.js';
 
 /**
  * Performance figures (绩效统计) over a period, by department, area, grid, category, channel
@@ -67,14 +67,8 @@ export interface CaseFigureGroup extends CaseFigureSet {
   drill: CaseDrill | null;
 }
 
-export interface StaffFigureSet {
-  received: number;
-  registered: number;
-  dispatched: number;
-  handled: number;
-  verified: number;
-  closed: number;
-}
+/** One staff member's action counts, as the repo counts them. */
+export type StaffFigureSet = Omit<StaffCountRow, 'actorId' | 'actorName'>;
 
 export interface StaffFigureGroup extends StaffFigureSet {
   key: number;
