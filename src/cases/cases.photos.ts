@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Selectable, Transaction } from 'kysely';
 import sharp from 'sharp';
-import { requireAccess, requireInScope, type Actor, type RequestContext, type Role } from '../core/access.js';
+import { type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { sha256 as sha256Text } from '../core/crypto.js';
 import type { Db } from '../core/db.js';
@@ -14,6 +14,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 import * as geo from '../geo/geo.service.js';
 import * as repo from './cases.repo.js';
 import { OPEN_STATUSES, type Status } from './cases.workflow.js';
+import { visibleCase } from './cases.service.js';
 
 /**
  * Photos of a case (随手拍, 处置, 核查): checked by their content, never their name; kept as sent,
@@ -190,14 +191,6 @@ function present(p: PhotoRow) {
 }
 export type PhotoView = ReturnType<typeof present>;
 
-/** The case, if the caller may read cases and it lies in their jurisdiction (the rule of cases.service). */
-async function visibleCase(env: Env, actor: Actor | null, caseId: number): Promise<repo.CaseRow> {
-  requireAccess(actor, 'cases.read');
-  const c = await repo.findCase(env.db, caseId);
-  if (!c) throw new NotFoundError('case');
-  requireInScope(actor, c.path, 'case');
-  return c;
-}
 
 /** The stage a staff photo is taken to be when none is named: the grid worker's on-site check while it awaits one. */
 function defaultStage(role: Role, status: string): PhotoStage {

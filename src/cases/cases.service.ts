@@ -98,7 +98,9 @@ async function standingOf(env: Env, actor: Actor, c: repo.CaseRow): Promise<Stan
   };
 }
 
-async function visibleCase(env: Env, actor: Actor, id: number): Promise<repo.CaseRow> {
+/** The case, if the caller may read cases and it lies in their jurisdiction; shared by the module's services. */
+export async function visibleCase(env: Env, actor: Actor | null, id: number): Promise<repo.CaseRow> {
+  requireAccess(actor, 'cases.read');
   const c = await repo.findCase(env.db, id);
   if (!c) throw new NotFoundError('case');
   requireInScope(actor, c.path, 'case');
