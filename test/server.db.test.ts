@@ -44,7 +44,6 @@ interface Server {
 
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
-const schemas: string[] = [];
 
 afterEach(async () => {
   // A failed test must not leave a server holding a data dir or a port.
@@ -57,12 +56,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-  if (schemas.length > 0) {
-    const client = new pg.Client({ connectionString: testDatabaseUrl() });
-    await client.connect();
-    for (const schema of schemas) await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
-  }
+  // Schemas are dropped after the whole run (test/global-setup.ts).
 });
 
 function testDatabaseUrl(): string {
@@ -87,7 +81,6 @@ async function freshSite(): Promise<Site> {
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  schemas.push(schema);
   // node-postgres passes `options` from the URL to the server, so every pooled connection works in the schema.
   const databaseUrl = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return { dataDir, databaseUrl };
