@@ -25,6 +25,19 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'], exclude: ['**/*.db.test.ts', 'node_modules/**'] } },
       dbProject('pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [dbProject('postgres', 'postgres')] : []),
+      // Browser tests: one real server (built web app, small seeded demo) for all files, one file at a time,
+      // after the other projects so they do not compete for the CPU.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

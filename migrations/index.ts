@@ -6,6 +6,8 @@ import * as scheduler from './202611240800_scheduler.js';
 import * as notifications from './202611240900_notifications.js';
 import * as caseFigureIndexes from './202611241000_case_figure_indexes.js';
 import * as casePhotos from './202611241100_case_photos.js';
+import * as caseResponseTemplates from './202611241200_case_response_templates.js';
+import * as routingRuleRevision from './202611241400_routing_rule_revision.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '202611240900_notifications': notifications,
   '202611241000_case_figure_indexes': caseFigureIndexes,
   '202611241100_case_photos': casePhotos,
+  '202611241200_case_response_templates': caseResponseTemplates,
+  '202611241400_routing_rule_revision': routingRuleRevision,
 };

@@ -15,16 +15,21 @@ import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
 import { caseRoutes } from './cases/cases.routes.js';
+import { caseCategoryRoutes } from './cases/cases.categories.routes.js';
 import { publicCaseRoutes } from './cases/cases.public.routes.js';
 import { casePhotoRoutes } from './cases/cases.photos.routes.js';
+import { caseTemplateRoutes } from './cases/cases.templates.routes.js';
+import { caseBulkRoutes } from './cases/cases.bulk.routes.js';
 import { open311Routes } from './open311/open311.routes.js';
 import { caseStatsRoutes } from './cases/cases.stats.routes.js';
+import { caseExportRoutes } from './cases/cases.export.routes.js';
 import { notifyRoutes } from './notify/notify.routes.js';
+import { WEB_CSP_DIRECTIVES, defaultWebRoot, webRoutes } from './web.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the HTTP app around an open database; tests drive it with app.inject. */
-export async function buildApp(env: Env): Promise<FastifyInstance> {
+export async function buildApp(env: Env, options: { webRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: env.config.logLevel,
@@ -51,7 +56,7 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerValidation(app);
-  await app.register(helmet, { global: true });
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: WEB_CSP_DIRECTIVES } });
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {
@@ -75,10 +80,16 @@ export async function buildApp(env: Env): Promise<FastifyInstance> {
   await app.register(orgRoutes, { env });
   await app.register(auditRoutes, { env });
   await app.register(caseRoutes, { env });
+  await app.register(caseCategoryRoutes, { env });
   await app.register(publicCaseRoutes, { env });
   await app.register(casePhotoRoutes, { env });
+  await app.register(caseTemplateRoutes, { env });
+  await app.register(caseBulkRoutes, { env });
   await app.register(open311Routes, { env });
   await app.register(caseStatsRoutes, { env });
+  await app.register(caseExportRoutes, { env });
   await app.register(notifyRoutes, { env });
+  // Last: the web app answers what no API route does.
+  await app.register(webRoutes, { root: options.webRoot ?? defaultWebRoot() });
   return app;
 }

@@ -32,16 +32,16 @@ export function findUserById(db: Conn, id: number): Promise<UserRecord | undefin
   return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
 }
 
-/** The active user behind a session token hash, if the session has not expired. */
-export function findUserBySession(db: Conn, tokenHash: string): Promise<UserRecord | undefined> {
+/** The active users behind these session token hashes, for the sessions that have not expired. */
+export function findUsersBySessions(db: Conn, tokenHashes: string[]): Promise<(UserRecord & { tokenHash: string })[]> {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(userColumns)
-    .where('sessions.token_hash', '=', tokenHash)
+    .select([...userColumns, 'sessions.token_hash as tokenHash'])
+    .where('sessions.token_hash', 'in', tokenHashes)
     .where('sessions.expires_at', '>', new Date())
     .where('users.active', '=', true)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function insertSession(db: Conn, row: { tokenHash: string; userId: number; expiresAt: Date; ip: string | null }) {

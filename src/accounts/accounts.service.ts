@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
+import { MicroBatcher, perDatabase } from '../core/batcher.js';
 import { hashPassword, sha256, verifyPassword } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
@@ -67,9 +68,18 @@ export async function login(env: Env, ctx: RequestContext, throttle: LoginThrott
   return { token, expiresAt: expiresAt.toISOString(), user: await present(env, user, reader) };
 }
 
+/**
+ * Session lookups of requests arriving together share one query: under load every
+ * request asks, and one round trip for many keeps the database free for the writes.
+ */
+const sessionLookups = perDatabase((db: Env['db']) => new MicroBatcher<string, repo.UserRecord | undefined>(async (hashes) => {
+  const found = new Map((await repo.findUsersBySessions(db, [...new Set(hashes)])).map((u) => [u.tokenHash, u]));
+  return hashes.map((h) => found.get(h));
+}, { maxSize: 200, maxInFlight: 4, retrySingly: () => false }));
+
 /** The user behind a token, for the authentication hook. */
 export async function resolveActor(env: Env, token: string): Promise<Actor | null> {
-  const user = await repo.findUserBySession(env.db, sha256(token));
+  const user = await sessionLookups(env.db).submit(sha256(token));
   return user ? toActor(env, user) : null;
 }
 

@@ -124,6 +124,30 @@ describe('intake', () => {
     expect(n.n).toBe(1);
   });
 
+  it('makes one case of concurrent requests with the same Idempotency-Key, answering both with it', async () => {
+    const headers = { 'idempotency-key': 'call-20261124-race' };
+    const both = await Promise.all([intake(dispatcher, hotline(), headers), intake(dispatcher, hotline(), headers)]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 201]);
+    expect(both[0].json().id).toBe(both[1].json().id);
+  });
+
+  it('takes in a burst written together, each case with its own ticket, timeline, message and audit row', async () => {
+    const before = await t.env.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'case.create').executeTakeFirstOrThrow();
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => intake(dispatcher, { ...hotline(), description: `burst ${i}` })));
+    expect(burst.every((r) => r.statusCode === 201)).toBe(true);
+    const ids = burst.map((r) => r.json().id as number);
+    expect(new Set(burst.map((r) => r.json().ticketNo)).size).toBe(12);
+    const rows = await t.env.db.selectFrom('cases').select(['id', 'description']).where('id', 'in', ids).execute();
+    // Each answer names its own case, not a neighbour's in the batch.
+    expect(new Map(rows.map((r) => [r.id, r.description]))).toEqual(new Map(ids.map((id, i) => [id, `burst ${i}`])));
+    const events = await t.env.db.selectFrom('case_events').select('case_id').where('case_id', 'in', ids).where('action', '=', 'receive').execute();
+    expect(events.map((e) => e.case_id).sort()).toEqual([...ids].sort());
+    const messages = await t.env.db.selectFrom('notifications').select('case_id').where('case_id', 'in', ids).execute();
+    expect(new Set(messages.map((m) => m.case_id)).size).toBe(12);
+    const after = await t.env.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'case.create').executeTakeFirstOrThrow();
+    expect(after.n - before.n).toBe(12);
+  });
+
   it('keeps the reporter encrypted, masked for roles that do not need them', async () => {
     const id = (await intake(dispatcher, hotline())).json().id;
     const row = await t.env.db.selectFrom('cases').select(['reporter_phone_enc', 'reporter_name_enc']).where('id', '=', id).executeTakeFirstOrThrow();

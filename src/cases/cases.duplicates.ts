@@ -26,7 +26,7 @@ export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number
  * configured window before this one, nearest first. Only those the caller may see
  * (`scopePrefix`) are offered.
  */
-export async function possibleDuplicates(env: Env, c: repo.CaseRow, scopePrefix: string): Promise<PossibleDuplicate[]> {
+export async function possibleDuplicates(env: Env, c: Pick<repo.CaseRow, 'id' | 'category_code' | 'lon' | 'lat' | 'created_at'>, scopePrefix: string): Promise<PossibleDuplicate[]> {
   const { duplicateRadiusM: radius, duplicateWindowHours: hours } = env.config;
   if (!c.category_code || c.lon === null || c.lat === null || radius === 0) return [];
   const dLat = radius / 111_320;

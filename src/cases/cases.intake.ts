@@ -1,9 +1,14 @@
+import type { Transaction } from 'kysely';
 import type { RequestContext } from '../core/access.js';
-import { recordAudit } from '../core/audit.js';
+import { recordAuditsOf } from '../core/audit.js';
+import { isDataError, MicroBatcher, perDatabase } from '../core/batcher.js';
+import type { Db } from '../core/db.js';
+import type { DB } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
+import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
 import { workCalendar } from './cases.setup.js';
 import { queueCaseNotices } from '../notify/notify.service.js';
@@ -40,9 +45,10 @@ function chinaDay(at: Date): string {
 
 /** A category a case may be filed under: known, active, and a subclass rather than a class. */
 export async function leafCategory(env: Env, code: string, field = 'categoryCode') {
-  const category = await repo.findCategory(env.db, code);
-  if (!category || !category.active) throw new ValidationError(field, `${field} ${code} is not a known category`);
-  if (await repo.hasChildCategories(env.db, code)) throw new ValidationError(field, `${field} ${code} is a class; choose one of its subclasses`);
+  const known = await catalogue(env);
+  const category = known.category(code);
+  if (!category || !known.active(code)) throw new ValidationError(field, `${field} ${code} is not a known category`);
+  if (known.isClass(code)) throw new ValidationError(field, `${field} ${code} is a class; choose one of its subclasses`);
   return category;
 }
 
@@ -66,11 +72,29 @@ async function resolvePlace(env: Env, input: IntakeInput) {
   throw new ValidationError('location', 'give the location (lon, lat) or the adminUnitId of the place');
 }
 
+/** What intake knows of a case once written: enough to answer and to look for duplicates. */
+export type TakenCase = Pick<repo.CaseRow,
+  'id' | 'ticket_no' | 'status' | 'category_code' | 'triage' | 'admin_unit_id' | 'grid_id' | 'lon' | 'lat' | 'created_at'>;
+
+/** A case with everything decided and nothing yet written. */
+interface PreparedIntake {
+  ctx: RequestContext;
+  spec: IntakeSpec;
+  row: Omit<repo.NewCaseRow, 'ticket_no'>;
+  day: string;
+  autoRegister: boolean;
+}
+
 /**
- * Writes a new case, its first timeline entries and its audit row in one transaction,
- * whichever door it came through. Returns its id.
+ * Takes a case in, whichever door it came through: locates, classifies and times it
+ * here, then writes it with its first timeline entries, messages and audit row in one
+ * transaction, shared with the intakes arriving at the same moment.
  */
-export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): Promise<number> {
+export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): Promise<TakenCase> {
+  return intakeWriter(env.db).submit(await prepareIntake(env, ctx, spec));
+}
+
+async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): Promise<PreparedIntake> {
   const { input } = spec;
   const place = await resolvePlace(env, input);
   if (spec.channel === 'patrol' && !place.gridId) throw new ValidationError('location', 'a patrol report needs the point where it was seen');
@@ -81,15 +105,9 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   const autoRegister = spec.autoRegister && !!category;
   const limit = category ? limitOf(category.limits, urgency) : null;
   const due = autoRegister && limit ? dueAt(now, limit, await workCalendar(env)) : null;
-  const actorName = ctx.actor?.username ?? ctx.via ?? 'public';
-
-  return env.db.transaction().execute(async (trx) => {
-    const serial = await repo.nextTicketSerial(trx);
-    const ticketNo = `${chinaDay(now)}${String(serial).padStart(5, '0')}`;
-    const reporterPhone = env.cipher.encryptOptional(input.reporter?.phone);
-    const reporterEmail = env.cipher.encryptOptional(input.reporter?.email);
-    const id = await repo.insertCase(trx, {
-      ticket_no: ticketNo,
+  return {
+    ctx, spec, autoRegister, day: chinaDay(now),
+    row: {
       city_id: place.chain[0],
       channel: spec.channel,
       request_type: input.requestType,
@@ -105,8 +123,8 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       admin_unit_id: place.unitId,
       path: place.path,
       reporter_name_enc: env.cipher.encryptOptional(input.reporter?.name),
-      reporter_phone_enc: reporterPhone,
-      reporter_email_enc: reporterEmail,
+      reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
+      reporter_email_enc: env.cipher.encryptOptional(input.reporter?.email),
       confidential: input.confidential ?? false,
       created_by: spec.actorId,
       intake_key: spec.intakeKey,
@@ -114,18 +132,48 @@ export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       due_at: due,
       public_secret_hash: spec.publicSecretHash ?? null,
       api_key_id: spec.apiKeyId ?? null,
-    });
-    const base = { caseId: id, actorId: spec.actorId, actorName, note: null };
-    let eventId = await repo.insertEvent(trx, { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: spec.channel } });
-    if (autoRegister) eventId = await repo.insertEvent(trx, { ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
-    await queueCaseNotices(trx, {
-      caseId: id, eventId, ticketNo, path: place.path, action: 'receive', fromStatus: null, toStatus: autoRegister ? 'registered' : 'received', answer: null,
-      reporter: { emailEnc: reporterEmail, phoneEnc: reporterPhone }, newDepartments: [], leadDepartment: null,
-    });
-    await recordAudit(trx, ctx, {
-      action: 'case.create', targetType: 'case', targetId: id, scopePath: place.path,
-      after: { channel: spec.channel, requestType: input.requestType, categoryCode: category?.code ?? null, triage, urgency, gridId: place.gridId, adminUnitId: place.unitId },
-    });
-    return id;
+    },
+  };
+}
+
+const intakeWriter = perDatabase((db: Db) => new MicroBatcher<PreparedIntake, TakenCase>(
+  (items) => db.transaction().execute((trx) => writeIntakes(trx, items)),
+  // A few batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
+  { maxSize: 200, maxInFlight: 4, retrySingly: isDataError },
+));
+
+async function writeIntakes(trx: Transaction<DB>, items: PreparedIntake[]): Promise<TakenCase[]> {
+  const serials = await repo.nextTicketSerials(trx, items.length);
+  const rows = items.map((p, i) => ({ ...p.row, ticket_no: `${p.day}${String(serials[i]).padStart(5, '0')}` }));
+  const inserted = await repo.insertCases(trx, rows);
+  const taken = rows.map((row): TakenCase => {
+    const { id, createdAt } = inserted.get(row.ticket_no)!;
+    return {
+      id, ticket_no: row.ticket_no, status: row.status, category_code: row.category_code ?? null, triage: row.triage ?? null,
+      admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: createdAt,
+    };
   });
+  const newest = await repo.insertEvents(trx, items.flatMap((p, i) => {
+    const base = { caseId: taken[i].id, actorId: p.spec.actorId, actorName: p.ctx.actor?.username ?? p.ctx.via ?? 'public', note: null };
+    return [
+      { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: p.spec.channel } },
+      ...(p.autoRegister ? [{ ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } }] : []),
+    ];
+  }));
+  await queueCaseNotices(trx, items.map((p, i) => ({
+    caseId: taken[i].id, eventId: newest.get(taken[i].id)!, ticketNo: taken[i].ticket_no, path: p.row.path, action: 'receive',
+    fromStatus: null, toStatus: p.row.status, answer: null,
+    reporter: { emailEnc: p.row.reporter_email_enc ?? null, phoneEnc: p.row.reporter_phone_enc ?? null }, newDepartments: [], leadDepartment: null,
+  })));
+  await recordAuditsOf(trx, items.map((p, i) => ({
+    ctx: p.ctx,
+    entry: {
+      action: 'case.create', targetType: 'case', targetId: taken[i].id, scopePath: p.row.path,
+      after: {
+        channel: p.spec.channel, requestType: p.row.request_type, categoryCode: p.row.category_code, triage: p.row.triage,
+        urgency: p.row.urgency, gridId: p.row.grid_id, adminUnitId: p.row.admin_unit_id,
+      },
+    },
+  })));
+  return taken;
 }

@@ -5,6 +5,7 @@ import { sha256 } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
 import { departmentsById } from '../org/org.service.js';
+import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
 import { takeIn, type IntakeInput } from './cases.intake.js';
 import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
@@ -27,26 +28,23 @@ export interface PublicSource {
 export async function createPublicCase(env: Env, source: PublicSource, input: IntakeInput) {
   const secret = crypto.randomBytes(24).toString('base64url');
   const ctx: RequestContext = { actor: null, via: source.apiKey ? `open311:${source.apiKey.name}` : 'citizen', ip: source.ip };
-  const id = await takeIn(env, ctx, {
+  const c = await takeIn(env, ctx, {
     input, channel: source.channel, actorId: null, intakeKey: null, autoRegister: false,
     publicSecretHash: sha256(secret), apiKeyId: source.apiKey?.id,
   });
-  const c = (await repo.findCase(env.db, id))!;
-  return { id, ticketNo: c.ticket_no, status: c.status, secret };
+  return { id: c.id, ticketNo: c.ticket_no, status: c.status, secret };
 }
 
 /** The categories the public may file under: active leaves, each with its parent's name (Open311's services). */
 export async function publicCategories(env: Env) {
-  const rows = await repo.listCategories(env.db);
-  const names = new Map(rows.map((r) => [r.code, r.name]));
-  const parents = new Set(rows.map((r) => r.parent_code));
-  return rows.filter((r) => r.active && !parents.has(r.code)).map((r) => ({
+  const known = await catalogue(env);
+  return known.categories.filter((r) => known.active(r.code) && !known.isClass(r.code)).map((r) => ({
     code: r.code,
     name: r.name,
     nameEn: r.name_en,
     kind: r.kind,
     /** The parent class's name: 市容环境 for 暴露垃圾. */
-    group: r.parent_code ? names.get(r.parent_code) ?? null : null,
+    group: r.parent_code ? known.category(r.parent_code)?.name ?? null : null,
     registerCondition: r.register_condition,
   }));
 }

@@ -1,22 +1,22 @@
 import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../core/db.js';
 import type { CasesTable, DB } from '../core/db.types.js';
-import { escapeLike } from '../core/sql.js';
 
 type Conn = Db | Transaction<DB>;
 
 export type CaseRow = Selectable<CasesTable>;
 export type NewCaseRow = Insertable<CasesTable>;
 
-/** The next running number for ticket numbers (see the migration for why a sequence). */
-export async function nextTicketSerial(db: Conn): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select nextval('case_ticket_seq') as n`.execute(db);
-  return rows[0].n;
+/** The next `count` running numbers for ticket numbers (see the migration for why a sequence). */
+export async function nextTicketSerials(db: Conn, count: number): Promise<number[]> {
+  const { rows } = await sql<{ n: number }>`select nextval('case_ticket_seq') as n from generate_series(1, ${count})`.execute(db);
+  return rows.map((r) => r.n);
 }
 
-export async function insertCase(db: Conn, row: NewCaseRow): Promise<number> {
-  const { id } = await db.insertInto('cases').values(row).returning('id').executeTakeFirstOrThrow();
-  return id;
+/** Inserts cases in one statement; answers their ids and creation times by ticket number. */
+export async function insertCases(db: Conn, rows: NewCaseRow[]): Promise<Map<string, { id: number; createdAt: Date }>> {
+  const inserted = await db.insertInto('cases').values(rows).returning(['id', 'ticket_no', 'created_at']).execute();
+  return new Map(inserted.map((r) => [r.ticket_no, { id: r.id, createdAt: r.created_at }]));
 }
 
 export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {
@@ -50,12 +50,24 @@ export interface CaseEventWrite {
   detail?: unknown;
 }
 
-export async function insertEvent(db: Conn, e: CaseEventWrite): Promise<number> {
-  const row = await db.insertInto('case_events').values({
+function eventRow(e: CaseEventWrite) {
+  return {
     case_id: e.caseId, actor_id: e.actorId, actor_name: e.actorName, action: e.action,
     from_status: e.fromStatus, to_status: e.toStatus, note: e.note, detail: e.detail === undefined ? null : JSON.stringify(e.detail),
-  }).returning('id').executeTakeFirstOrThrow();
+  };
+}
+
+export async function insertEvent(db: Conn, e: CaseEventWrite): Promise<number> {
+  const row = await db.insertInto('case_events').values(eventRow(e)).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** Inserts timeline entries in one statement; answers each case's newest entry id. */
+export async function insertEvents(db: Conn, events: CaseEventWrite[]): Promise<Map<number, number>> {
+  const rows = await db.insertInto('case_events').values(events.map(eventRow)).returning(['id', 'case_id']).execute();
+  const newest = new Map<number, number>();
+  for (const r of rows) newest.set(r.case_id, Math.max(r.id, newest.get(r.case_id) ?? 0));
+  return newest;
 }
 
 export function caseEvents(db: Conn, caseId: number) {
@@ -81,53 +93,12 @@ export async function clearAssignments(db: Conn, caseId: number): Promise<void> 
   await db.updateTable('case_assignments').set({ active: false }).where('case_id', '=', caseId).execute();
 }
 
-export interface CaseFilter {
-  pathPrefix: string;
-  status?: string[];
-  categoryCode?: string;
-  channel?: string;
-  adminUnitPath?: string;
-  departmentId?: number;
-  overdue?: boolean;
-  text?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  offset: number;
-}
-
-/** A page of cases, newest first, and how many match in all. */
-export async function listCases(db: Conn, f: CaseFilter) {
-  let q = db.selectFrom('cases').where('path', 'like', `${escapeLike(f.adminUnitPath ?? f.pathPrefix)}%`);
-  if (f.adminUnitPath && !f.adminUnitPath.startsWith(f.pathPrefix)) q = q.where(({ lit }) => lit(false));
-  if (f.status?.length) q = q.where('status', 'in', f.status);
-  if (f.categoryCode) q = q.where('category_code', 'like', `${escapeLike(f.categoryCode)}%`);
-  if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.departmentId) {
-    const departmentId = f.departmentId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('case_assignments').select('case_id')
-      .whereRef('case_assignments.case_id', '=', 'cases.id').where('department_id', '=', departmentId).where('active', '=', true)));
-  }
-  if (f.overdue) q = q.where('due_at', '<', new Date()).where('closed_at', 'is', null);
-  if (f.text) {
-    const like = `%${escapeLike(f.text)}%`;
-    q = q.where((eb) => eb.or([eb('ticket_no', '=', f.text!), eb('description', 'like', like), eb('address', 'like', like)]));
-  }
-  if (f.from) q = q.where('created_at', '>=', f.from);
-  if (f.to) q = q.where('created_at', '<', f.to);
-  const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: count.n };
-}
-
 export function findCategory(db: Conn, code: string) {
   return db.selectFrom('case_categories').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export async function hasChildCategories(db: Conn, code: string): Promise<boolean> {
-  return !!(await db.selectFrom('case_categories').select('code').where('parent_code', '=', code).executeTakeFirst());
+export async function updateCategory(db: Conn, code: string, patch: Updateable<DB['case_categories']>): Promise<void> {
+  await db.updateTable('case_categories').set(patch).where('code', '=', code).execute();
 }
 
 export function listCategories(db: Conn) {
@@ -142,21 +113,22 @@ export async function insertCategories(db: Conn, rows: Insertable<DB['case_categ
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('case_categories').values(rows.slice(i, i + 500)).execute();
 }
 
-/** The routing rule for a category at the nearest of these admin units (root first), if any. */
-export async function routingRule(db: Conn, categoryCode: string, chain: number[]) {
-  if (chain.length === 0) return undefined;
-  const rules = await db.selectFrom('routing_rules').select(['admin_unit_id as adminUnitId', 'department_id as departmentId'])
-    .where('category_code', '=', categoryCode).where('admin_unit_id', 'in', chain).execute();
-  for (const unitId of [...chain].reverse()) {
-    const rule = rules.find((r) => r.adminUnitId === unitId);
-    if (rule) return rule;
-  }
-  return undefined;
+export function allRoutingRules(db: Conn) {
+  return db.selectFrom('routing_rules').select(['category_code as categoryCode', 'admin_unit_id as adminUnitId', 'department_id as departmentId']).execute();
+}
+
+/** Changes whenever a category or a routing rule is added, changed or removed. */
+export async function catalogueRevision(db: Conn): Promise<string> {
+  const { rows } = await sql<{ revision: string }>`
+    select concat_ws(':',
+      (select count(*) from case_categories), (select max(updated_at) from case_categories),
+      (select count(*) from routing_rules), (select max(updated_at) from routing_rules)) as revision`.execute(db);
+  return rows[0].revision;
 }
 
 export async function upsertRoutingRule(db: Conn, categoryCode: string, adminUnitId: number, departmentId: number): Promise<void> {
   await db.insertInto('routing_rules').values({ category_code: categoryCode, admin_unit_id: adminUnitId, department_id: departmentId })
-    .onConflict((oc) => oc.columns(['category_code', 'admin_unit_id']).doUpdateSet({ department_id: departmentId }))
+    .onConflict((oc) => oc.columns(['category_code', 'admin_unit_id']).doUpdateSet({ department_id: departmentId, updated_at: new Date() }))
     .execute();
 }
 

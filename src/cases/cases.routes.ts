@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
 import { IdParams } from '../geo/geo.schema.js';
-import { ActionBody, CaseListQuery, IntakeHeaders, NewCaseBody, RoutingRuleBody, StreamQuery } from './cases.schema.js';
+import { ActionBody, CaseListPage, CaseListQuery, IntakeHeaders, NewCaseBody, RoutingRuleBody, StreamQuery } from './cases.schema.js';
 import { caseFeed } from './cases.live.js';
 import * as cases from './cases.service.js';
 
@@ -24,7 +24,13 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
   });
 
   app.get('/api/v1/cases', {
-    schema: { tags: ['cases'], summary: 'Cases in your jurisdiction, newest first', querystring: CaseListQuery },
+    schema: {
+      tags: ['cases'],
+      summary: 'Cases in your jurisdiction, newest first',
+      description: 'The total is exact up to 10,000 matching cases; past that `totalExact` is false, `total` is a lower bound and pages must start within the first 10,000 (GET /api/v1/cases/export.csv reads them all).',
+      querystring: CaseListQuery,
+      response: { 200: CaseListPage },
+    },
   }, async (request) => cases.listCases(env, request.ctx, request.query as Static<typeof CaseListQuery>));
 
   app.get('/api/v1/cases/stream', {
@@ -77,8 +83,4 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
   app.put('/api/v1/routing-rules', {
     schema: { tags: ['cases'], summary: 'Set the department a category goes to at an admin unit and below', body: RoutingRuleBody },
   }, async (request) => cases.setRoutingRule(env, request.ctx, request.body as Static<typeof RoutingRuleBody>));
-
-  app.get('/api/v1/case-categories', {
-    schema: { tags: ['cases'], summary: 'The category taxonomy with limits and conditions' },
-  }, async (request) => cases.listCategories(env, request.ctx));
 }

@@ -1,6 +1,6 @@
 import type { Env } from '../core/env.js';
 import { departmentsById, nearestDepartment, type DepartmentRef } from '../org/org.service.js';
-import * as repo from './cases.repo.js';
+import { catalogue } from './cases.catalogue.js';
 
 /** Where a case goes, and why, so the dispatcher can see the reasoning. */
 export interface Route {
@@ -21,12 +21,13 @@ export async function routeCase(env: Env, categoryCode: string | null, triage: s
     return committee ? { department: committee, reason: 'community' } : { department: null, reason: 'none' };
   }
   if (!categoryCode) return { department: null, reason: 'none' };
-  const rule = await repo.routingRule(env.db, categoryCode, chain);
+  const known = await catalogue(env);
+  const rule = known.rule(categoryCode, chain);
   if (rule) {
     const department = (await departmentsById(env, [rule.departmentId])).get(rule.departmentId) ?? null;
     return { department, reason: 'rule' };
   }
-  const category = await repo.findCategory(env.db, categoryCode);
+  const category = known.category(categoryCode);
   if (!category?.department_kind) return { department: null, reason: 'none' };
   const kind = category.department_kind === 'community' ? 'community_committee' : category.department_kind;
   const department = await nearestDepartment(env, kind, chain);

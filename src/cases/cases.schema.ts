@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ACTIONS } from './cases.workflow.js';
+import { DEPARTMENT_KINDS } from './taxonomy.js';
 import { CHANNELS, REQUEST_TYPES, TRIAGES, URGENCIES } from './cases.service.js';
 
 /** JSON schemas of the case routes; doc strings become the OpenAPI descriptions. */
@@ -50,21 +51,38 @@ export const ActionBody = Type.Object({
     unit: literals(['hours', 'days', 'natural_hours'] as const),
   }, { additionalProperties: false })),
   referTo: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '110, 119, 120, 122, or the legal channel named' })),
+  templateId: Type.Optional(Type.Integer({ minimum: 1, description: 'a response template fitting this action and case: filled in from the case as the action leaves it, it becomes the note, followed by `note` on a line of its own when both are given' })),
 }, { additionalProperties: false });
 
-export const CaseListQuery = Type.Object({
+/** The filters of the case list, which its CSV export takes too. */
+const caseFilterFields = {
   status: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 20 })),
   categoryCode: Type.Optional(CategoryCode),
   channel: Type.Optional(literals(CHANNELS)),
   adminUnitId: Type.Optional(Type.Integer({ minimum: 1 })),
-  departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+  departmentId: Type.Optional(Type.Integer({ minimum: 1, description: 'the lead or a supporting department' })),
   overdue: Type.Optional(Type.Boolean()),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'ticket number, or words in the description or address' })),
-  from: Type.Optional(Type.String({ format: 'date-time' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
-  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket number (13 or more digits) finds that case; other text, words in the description or address' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (RFC 3339)' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'received before' })),
+};
+
+export const CaseFilterQuery = Type.Object(caseFilterFields, { additionalProperties: false });
+
+export const CaseListQuery = Type.Object({
+  ...caseFilterFields,
+  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1, description: 'pages reach the 10,000th case at most: narrow the filter, or download the export' }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 }, { additionalProperties: false });
+
+export const CaseListPage = Type.Object({
+  items: Type.Array(Type.Unknown(), { description: 'the cases of the page, newest first' }),
+  total: Type.Integer({ description: 'how many cases match: exact when totalExact, otherwise a lower bound ("10,000 or more")' }),
+  totalExact: Type.Boolean({ description: 'false when more cases match than are counted (10,000): show "10,000+"' }),
+  hasMore: Type.Boolean({ description: 'whether a next page has cases' }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});
 
 export const RoutingRuleBody = Type.Object({
   categoryCode: CategoryCode,
@@ -75,3 +93,40 @@ export const RoutingRuleBody = Type.Object({
 export const StreamQuery = Type.Object({
   token: Type.Optional(Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the bearer token, for clients that cannot send headers' })),
 }, { additionalProperties: false });
+
+const TimeLimitSchema = Type.Object({
+  amount: Type.Number({ exclusiveMinimum: 0, maximum: 8760, description: 'positive; whole for working days' }),
+  unit: literals(['hours', 'days', 'natural_hours'] as const),
+}, { additionalProperties: false });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const categoryFields = {
+  name: Type.String({ minLength: 1, maxLength: 60, description: 'zh-CN name' }),
+  nameEn: Type.String({ minLength: 1, maxLength: 120 }),
+  triage: Nullable(literals(TRIAGES)),
+  departmentKind: Nullable(literals(DEPARTMENT_KINDS)),
+  registerCondition: Nullable(Type.String({ maxLength: 500, description: '立案条件' })),
+  closeCondition: Nullable(Type.String({ maxLength: 500, description: '结案条件' })),
+  limits: Nullable(Type.Object({
+    routine: Type.Optional(TimeLimitSchema), urgent: Type.Optional(TimeLimitSchema), critical: Type.Optional(TimeLimitSchema),
+  }, { additionalProperties: false, description: 'handling limit by urgency' })),
+  active: Type.Boolean({ description: 'false stops new cases being filed under it and its subclasses' }),
+};
+
+export const NewCategoryBody = Type.Object({
+  code: CategoryCode,
+  parentCode: Type.Optional(CategoryCode),
+  kind: Type.Optional(literals(['event', 'component', 'subject'] as const)),
+  name: categoryFields.name,
+  nameEn: categoryFields.nameEn,
+  triage: Type.Optional(categoryFields.triage),
+  departmentKind: Type.Optional(categoryFields.departmentKind),
+  registerCondition: Type.Optional(categoryFields.registerCondition),
+  closeCondition: Type.Optional(categoryFields.closeCondition),
+  limits: Type.Optional(categoryFields.limits),
+  active: Type.Optional(categoryFields.active),
+}, { additionalProperties: false });
+
+export const CategoryPatchBody = Type.Partial(Type.Object(categoryFields), { additionalProperties: false, minProperties: 1 });
+
+export const CategoryParams = Type.Object({ code: CategoryCode });

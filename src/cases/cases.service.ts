@@ -2,6 +2,7 @@ import type { Updateable } from 'kysely';
 import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import type { CasesTable } from '../core/db.types.js';
+import { isDataError } from '../core/batcher.js';
 import type { Env } from '../core/env.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
@@ -9,11 +10,15 @@ import { departmentsById } from '../org/org.service.js';
 import { resolveActor } from '../accounts/accounts.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
-import { leafCategory, limitOf, takeIn } from './cases.intake.js';
+import { catalogueChanged } from './cases.catalogue.js';
+import { leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
 import { possibleDuplicates } from './cases.duplicates.js';
 import { queueCaseNotices } from '../notify/notify.service.js';
 import * as repo from './cases.repo.js';
+import { caseFilterOf, LIST_WINDOW, type CaseQuery } from './cases.list.js';
+import * as listRepo from './cases.list.repo.js';
 import { routeCase } from './cases.routing.js';
+import { templatedNote } from './cases.templates.js';
 import { presentCase } from './cases.view.js';
 import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
 
@@ -65,17 +70,24 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
     if (first) return { created: false, case: await intakeAnswer(env, first) };
   }
 
-  const id = await takeIn(env, ctx, {
-    input, channel: input.channel, actorId: actor.id, intakeKey: key,
-    // A grid worker's own patrol report with a category is registered to her grid at once.
-    autoRegister: input.channel === 'patrol' && !!input.categoryCode,
-  });
-  const created = (await repo.findCase(env.db, id))!;
+  let created: TakenCase;
+  try {
+    created = await takeIn(env, ctx, {
+      input, channel: input.channel, actorId: actor.id, intakeKey: key,
+      // A grid worker's own patrol report with a category is registered to her grid at once.
+      autoRegister: input.channel === 'patrol' && !!input.categoryCode,
+    });
+  } catch (err) {
+    // A retry that raced its first attempt: the first one won, answer it.
+    const first = key && isDataError(err) ? await repo.findCaseByIntakeKey(env.db, key) : undefined;
+    if (first) return { created: false, case: await intakeAnswer(env, first) };
+    throw err;
+  }
   return { created: true, case: { ...(await intakeAnswer(env, created)), possibleDuplicates: await possibleDuplicates(env, created, scopePrefix(actor)) } };
 }
 
 /** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */
-async function intakeAnswer(env: Env, c: repo.CaseRow) {
+async function intakeAnswer(env: Env, c: TakenCase) {
   const proposed = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
   const grid = c.grid_id === null ? null : (await geo.locatePoint(env, c.lon!, c.lat!))?.grid ?? null;
   return {
@@ -115,34 +127,28 @@ export async function getCase(env: Env, ctx: RequestContext, id: number) {
   return presentCase(env, ctx, c, allowedActions(c.status as Status, standing));
 }
 
-export interface CaseListFilter {
-  status?: string[];
-  categoryCode?: string;
-  channel?: string;
-  adminUnitId?: number;
-  departmentId?: number;
-  overdue?: boolean;
-  q?: string;
-  from?: string;
-  to?: string;
+export interface CaseListFilter extends CaseQuery {
   page: number;
   pageSize: number;
 }
 
-/** Cases in the caller's jurisdiction, newest first, filtered and paged. */
+/**
+ * Cases in the caller's jurisdiction, newest first, filtered and paged. The total is exact up to
+ * LIST_WINDOW; past it `totalExact` is false and `total` is a lower bound (README, "The case list").
+ */
 export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter) {
   requireAccess(ctx.actor, 'cases.read');
-  const prefix = scopePrefix(ctx.actor);
-  let adminUnitPath: string | undefined;
-  if (f.adminUnitId !== undefined) {
-    adminUnitPath = (await geo.unitPath(env, f.adminUnitId)) ?? undefined;
-    if (!adminUnitPath || !adminUnitPath.startsWith(prefix)) throw new NotFoundError('admin unit');
+  const filter = await caseFilterOf(env, ctx.actor, f);
+  const offset = (f.page - 1) * f.pageSize;
+  if (offset >= LIST_WINDOW) {
+    throw new ValidationError('page', `pages start within the first ${LIST_WINDOW} cases: narrow the filter, or download them all from /api/v1/cases/export.csv`);
   }
-  const { rows, total } = await repo.listCases(env.db, {
-    pathPrefix: prefix, adminUnitPath, status: f.status, categoryCode: f.categoryCode, channel: f.channel, departmentId: f.departmentId,
-    overdue: f.overdue, text: f.q, from: f.from ? new Date(f.from) : undefined, to: f.to ? new Date(f.to) : undefined,
-    limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
-  });
+  const [fetched, counted] = await Promise.all([
+    listRepo.casePage(env.db, filter, f.pageSize + 1, offset),
+    listRepo.countCases(env.db, filter, LIST_WINDOW + 1),
+  ]);
+  const rows = fetched.slice(0, f.pageSize);
+  const totalExact = counted <= LIST_WINDOW;
   const departments = await departmentsById(env, rows.map((r) => r.department_id).filter((d): d is number => d !== null));
   const now = Date.now();
   return {
@@ -152,7 +158,11 @@ export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter
       gridId: c.grid_id, department: c.department_id === null ? null : { id: c.department_id, name: departments.get(c.department_id)?.name ?? null },
       dueAt: c.due_at, overdue: !!c.due_at && c.due_at.getTime() < now && OPEN_STATUSES.has(c.status as Status), createdAt: c.created_at,
     })),
-    total, page: f.page, pageSize: f.pageSize,
+    total: totalExact ? counted : Math.max(LIST_WINDOW, offset + rows.length),
+    totalExact,
+    hasMore: fetched.length > f.pageSize,
+    page: f.page,
+    pageSize: f.pageSize,
   };
 }
 
@@ -170,6 +180,8 @@ export interface ActionInput {
   mergeIntoId?: number;
   extension?: TimeLimit;
   referTo?: string;
+  /** A response template to fill in for this case as the note (cases.templates.ts). */
+  templateId?: number;
 }
 
 /** A patch to the case and what the timeline should remember of the action. */
@@ -251,12 +263,19 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
   async void(_env, _c, _input, now) { return { patch: { closed_at: now } }; },
 };
 
-/**
- * Performs one action on a case. An action this caller may not take now answers 409 with
- * the ones they may; of two actions decided on the same version exactly one succeeds and
- * the other answers 409 with the case's current version.
- */
+/** Performs one action on a case (see `applyAction`) and answers the case as it now stands. */
 export async function act(env: Env, ctx: RequestContext, id: number, input: ActionInput) {
+  await applyAction(env, ctx, id, input);
+  return getCase(env, ctx, id);
+}
+
+/**
+ * Performs one action on a case in its own transaction, audited and notified. An action this
+ * caller may not take now answers 409 with the ones they may; of two actions decided on the same
+ * version exactly one succeeds and the other answers 409 with the case's current version.
+ * Answers only the new status and version: bulk actions must not read out each reporter.
+ */
+export async function applyAction(env: Env, ctx: RequestContext, id: number, input: ActionInput): Promise<{ id: number; status: Status; version: number }> {
   requireAccess(ctx.actor, 'cases.read');
   const actor = ctx.actor;
   const c = await visibleCase(env, actor, id);
@@ -268,10 +287,11 @@ export async function act(env: Env, ctx: RequestContext, id: number, input: Acti
   }
   if (input.version !== c.version) throw staleVersion(c.version, allowed);
   const transition = TRANSITIONS[input.action];
-  if ('needsNote' in transition && transition.needsNote && !input.note?.trim()) throw new ValidationError('note', `${input.action} needs a note saying why`);
+  if ('needsNote' in transition && transition.needsNote && !input.note?.trim() && input.templateId === undefined) throw new ValidationError('note', `${input.action} needs a note saying why`);
   const now = new Date();
   const effect: Effect = (await EFFECTS[input.action]?.(env, c, input, now)) ?? { patch: {} };
   const to = effect.status ?? nextStatus(input.action, status);
+  if (input.templateId !== undefined) input = { ...input, note: await templatedNote(env, actor, c, effect.patch, input.action, input.templateId, input.note) };
 
   await env.db.transaction().execute(async (trx) => {
     const applied = await repo.updateCaseAt(trx, c.id, c.version, { ...effect.patch, status: to });
@@ -288,10 +308,10 @@ export async function act(env: Env, ctx: RequestContext, id: number, input: Acti
     });
     await recordAudit(trx, ctx, {
       action: `case.${input.action}`, targetType: 'case', targetId: c.id, scopePath: c.path,
-      before: { status, version: c.version }, after: { status: to, version: c.version + 1, ...(effect.detail ? { detail: effect.detail } : {}) },
+      before: { status, version: c.version }, after: { status: to, version: c.version + 1, ...(effect.detail ? { detail: effect.detail } : {}), ...(input.templateId ? { templateId: input.templateId } : {}) },
     });
   });
-  return getCase(env, ctx, id);
+  return { id: c.id, status: to, version: c.version + 1 };
 }
 
 function staleVersion(current: number | null, allowed: Action[]): AppError {
@@ -300,17 +320,6 @@ function staleVersion(current: number | null, allowed: Action[]): AppError {
     'version',
     { allowedActions: allowed, ...(current === null ? {} : { version: current }) },
   );
-}
-
-/** The category taxonomy, for intake forms and the dispatcher. */
-export async function listCategories(env: Env, ctx: RequestContext) {
-  requireAccess(ctx.actor, 'cases.read');
-  return {
-    items: (await repo.listCategories(env.db)).map((c) => ({
-      code: c.code, parentCode: c.parent_code, name: c.name, nameEn: c.name_en, kind: c.kind, triage: c.triage,
-      departmentKind: c.department_kind, registerCondition: c.register_condition, closeCondition: c.close_condition, limits: c.limits, active: c.active,
-    })),
-  };
 }
 
 /** Sets the department a category goes to at an admin unit and everything under it (派单目录). */
@@ -324,6 +333,7 @@ export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { cate
     await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
     await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });
   });
+  catalogueChanged(env);
   return rule;
 }
 

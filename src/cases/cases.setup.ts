@@ -1,6 +1,7 @@
 import type { Env } from '../core/env.js';
 import type { Db } from '../core/db.js';
 import { CHINA_PUBLIC_HOLIDAYS, defaultCalendar, type WorkCalendar } from './calendar.js';
+import { catalogueChanged } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
 import { CATEGORY_SEEDS } from './taxonomy.js';
 
@@ -22,6 +23,7 @@ export async function ensureCaseCatalogue(env: Env): Promise<void> {
     ...year.workdays.map((day) => ({ day, working: true, note: `${year.year} make-up working day` })),
   ]));
   calendars.delete(env.db);
+  catalogueChanged(env);
 }
 
 const calendars = new WeakMap<Db, { at: number; calendar: Promise<WorkCalendar> }>();

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { CSV_BOM, csvLine } from '../core/csv.js';
 import { requireAccess, scopePrefix, type Actor, type RequestContext } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
@@ -312,18 +313,11 @@ export function figureFileName(figures: Figures, extension: 'csv' | 'xlsx'): str
   return `case-figures-${figures.groupBy}-${figures.from.slice(0, 10)}-${figures.to.slice(0, 10)}.${extension}`;
 }
 
-function csvCell(value: Cell): string {
-  if (value === null) return '';
-  // A name starting like a formula is kept as text when a spreadsheet opens the file.
-  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** The sheet as CSV lines, starting with a UTF-8 byte-order mark so that Excel reads the Chinese right. */
 export function* figureCsv(figures: Figures): Generator<string> {
   const { columns, rows } = figureSheet(figures);
-  yield `\uFEFF${columns.map((c) => csvCell(c.header)).join(',')}\r\n`;
-  for (const row of rows) yield `${row.map(csvCell).join(',')}\r\n`;
+  yield CSV_BOM + csvLine(columns.map((c) => c.header));
+  for (const row of rows) yield csvLine(row);
 }
 
 /** The sheet as an XLSX workbook; rates keep their value and show as percentages. */

@@ -3,6 +3,7 @@ import type { Env } from '../core/env.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
+import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
 import { OPEN_STATUSES, type Action, type Status } from './cases.workflow.js';
 
@@ -11,7 +12,7 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
   const [assignments, events, category, chain] = await Promise.all([
     repo.activeAssignments(env.db, c.id),
     repo.caseEvents(env.db, c.id),
-    c.category_code ? repo.findCategory(env.db, c.category_code) : Promise.resolve(undefined),
+    c.category_code ? catalogue(env).then((known) => known.category(c.category_code!)) : Promise.resolve(undefined),
     geo.getAdminUnitChain(env, c.admin_unit_id),
   ]);
   const escalatedTo = c.escalated_to_unit_id === null ? null : await geo.unitRef(env, c.escalated_to_unit_id);

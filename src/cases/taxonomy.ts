@@ -67,12 +67,14 @@ export interface CategorySeed {
 }
 
 /** The department kinds a leaf may name: the dispatch catalogue's kinds, and the community committee. */
-type DepartmentKind =
-  | 'urban_management' | 'law_enforcement' | 'housing' | 'water' | 'water_supply' | 'gas' | 'power'
-  | 'police' | 'traffic_police' | 'fire' | 'emergency' | 'market' | 'environment' | 'transport'
-  | 'planning' | 'health' | 'education' | 'civil_affairs' | 'human_resources' | 'justice'
-  | 'petitions' | 'agriculture' | 'culture' | 'commerce' | 'veterans' | 'medical_insurance'
-  | 'politics_law' | 'court' | 'procuratorate' | 'community';
+export const DEPARTMENT_KINDS = [
+  'urban_management', 'law_enforcement', 'housing', 'water', 'water_supply', 'gas', 'power',
+  'police', 'traffic_police', 'fire', 'emergency', 'market', 'environment', 'transport',
+  'planning', 'health', 'education', 'civil_affairs', 'human_resources', 'justice',
+  'petitions', 'agriculture', 'culture', 'commerce', 'veterans', 'medical_insurance',
+  'politics_law', 'court', 'procuratorate', 'community',
+] as const;
+type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
 /** `4h` four working hours, `5d` five working days. */
 type Span = `${number}h` | `${number}d`;

@@ -54,10 +54,16 @@ const PERMISSIONS = {
   'cases.create': ['admin', 'dispatcher', 'grid_worker', 'department_handler'],
   /** Edit the dispatch catalogue, categories and calendar. */
   'cases.configure': ['admin'],
+  /** Download the case list as CSV (no personal data; each export is audited): the roles that account for the work. */
+  'cases.export': ['admin', 'dispatcher', 'leader', 'auditor', 'department_handler'],
   /** Read the performance figures of cases in the jurisdiction, and export them. */
   'stats.read': ['admin', 'dispatcher', 'leader', 'auditor', 'department_handler'],
   /** See residents' and staff's phone and ID numbers unmasked (each reading is audited). */
   'personal.reveal': ['admin', 'dispatcher', 'mediator', 'grid_worker'],
+  /** Read and use response templates: the roles that answer or annotate cases. */
+  'templates.read': ['admin', 'dispatcher', 'department_handler', 'grid_worker', 'leader'],
+  /** Write, change and delete response templates of units in the jurisdiction. */
+  'templates.manage': ['admin', 'dispatcher'],
 } satisfies Record<string, Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

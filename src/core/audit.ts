@@ -20,12 +20,15 @@ export interface AuditEntry {
  */
 export async function recordAudit(trx: Transaction<DB> | Db, ctx: RequestContext, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
-  if (list.length === 0) return;
-  const actor = ctx.actor;
-  const rows = list.map((e) => ({
-    actor_id: actor?.id ?? null,
-    actor_name: actor?.username ?? ctx.via ?? 'system',
-    actor_role: actor?.role ?? null,
+  await recordAuditsOf(trx, list.map((entry) => ({ ctx, entry })));
+}
+
+/** The same for entries of several requests written together (a batch of intakes). */
+export async function recordAuditsOf(trx: Transaction<DB> | Db, items: { ctx: RequestContext; entry: AuditEntry }[]): Promise<void> {
+  const rows = items.map(({ ctx, entry: e }) => ({
+    actor_id: ctx.actor?.id ?? null,
+    actor_name: ctx.actor?.username ?? ctx.via ?? 'system',
+    actor_role: ctx.actor?.role ?? null,
     action: e.action,
     target_type: e.targetType,
     target_id: e.targetId == null ? null : String(e.targetId),

@@ -134,6 +134,7 @@ export interface RoutingRulesTable {
   admin_unit_id: number;
   department_id: number;
   created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 export interface CasesTable {
@@ -256,6 +257,21 @@ export interface CasePhotosTable {
   created_at: CreatedAt;
 }
 
+/** A response template (回复模板); `path` is its owner unit's, '' for the whole instance (cases.templates.ts). */
+export interface CaseResponseTemplatesTable {
+  id: Id;
+  title: string;
+  body: string;
+  actions: Json<string[]>;
+  category_prefix: string | null;
+  admin_unit_id: number | null;
+  path: string;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   departments: DepartmentsTable;
@@ -274,4 +290,5 @@ export interface DB {
   jobs: JobsTable;
   notifications: NotificationsTable;
   case_photos: CasePhotosTable;
+  case_response_templates: CaseResponseTemplatesTable;
 }

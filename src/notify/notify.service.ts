@@ -35,7 +35,12 @@ export interface CaseNotice {
  * of every change of state and the official answer; departments hear of new assignments
  * and of pressure on their cases (extension, supervision, escalation, deadlines).
  */
-export async function queueCaseNotices(trx: Transaction<DB>, n: CaseNotice): Promise<void> {
+export async function queueCaseNotices(trx: Transaction<DB>, n: CaseNotice | CaseNotice[]): Promise<void> {
+  await repo.enqueue(trx, (Array.isArray(n) ? n : [n]).flatMap(noticeRows));
+}
+
+/** The messages one change of a case sends. */
+function noticeRows(n: CaseNotice): Parameters<typeof repo.enqueue>[1] {
   const rows: Parameters<typeof repo.enqueue>[1] = [];
   const key = (who: string) => `case:${n.caseId}:event:${n.eventId}:${who}`;
   if (n.fromStatus !== n.toStatus || n.answer) {
@@ -51,7 +56,7 @@ export async function queueCaseNotices(trx: Transaction<DB>, n: CaseNotice): Pro
   if (n.leadDepartment !== null && pressure[n.action]) {
     rows.push({ dedupe_key: key(`department:${n.leadDepartment}`), case_id: n.caseId, channel: 'web', department_id: n.leadDepartment, subject: `${pressure[n.action]} ${n.ticketNo}`, body: `工单 ${n.ticketNo}：${pressure[n.action]}。${n.answer ?? ''}`, path: n.path });
   }
-  await repo.enqueue(trx, rows);
+  return rows;
 }
 
 /** Channels and the sender for each; a channel without one keeps its messages in the outbox. */

@@ -78,9 +78,11 @@ async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
     return send(request, reply, 'errors', [{ code: status, description }], status);
   });
 
-  v2.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     send(request, reply, 'errors', [{ code: 404, description: `no resource ${request.method} ${request.url.split('?')[0]}` }], 404);
-  });
+  v2.setNotFoundHandler(notFound);
+  // The web app's catch-all would otherwise take unknown paths here; clients of this API expect its error format.
+  v2.all('/*', { schema: { hide: true } }, async (request, reply) => notFound(request, reply));
 
   // An unknown extension is a resource that does not exist.
   v2.addHook('preValidation', async (request) => {

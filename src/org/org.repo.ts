@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../core/db.js';
 import type { DB } from '../core/db.types.js';
 
@@ -26,14 +26,13 @@ export async function insertDepartments(db: Conn, rows: Omit<DepartmentRecord, '
   return out.map((r) => r.id);
 }
 
-/** Departments of a kind at any of these admin units. */
-export function departmentsOfKind(db: Conn, kind: string, adminUnitIds: number[]): Promise<DepartmentRecord[]> {
-  if (adminUnitIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('departments').select(['id', 'code', 'name', 'kind', 'admin_unit_id as adminUnitId'])
-    .where('kind', '=', kind).where('admin_unit_id', 'in', adminUnitIds).execute();
+export function allDepartments(db: Conn): Promise<DepartmentRecord[]> {
+  return db.selectFrom('departments').select(['id', 'code', 'name', 'kind', 'admin_unit_id as adminUnitId']).execute();
 }
 
-export function findDepartments(db: Conn, ids: number[]): Promise<DepartmentRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('departments').select(['id', 'code', 'name', 'kind', 'admin_unit_id as adminUnitId']).where('id', 'in', ids).execute();
+/** Changes whenever a department is added or removed (departments are not edited in place). */
+export async function departmentsRevision(db: Conn): Promise<string> {
+  const { rows } = await sql<{ revision: string }>`select concat_ws(':', count(*), max(id)) as revision from departments`.execute(db);
+  return rows[0].revision;
 }
+

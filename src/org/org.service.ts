@@ -1,6 +1,9 @@
 import { requireAccess, scopePrefix, type RequestContext } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
+import { perDatabase } from '../core/batcher.js';
+import type { Db } from '../core/db.js';
 import type { Env } from '../core/env.js';
+import { Snapshot } from '../core/snapshot.js';
 import * as geo from '../geo/geo.service.js';
 import * as repo from './org.repo.js';
 
@@ -34,7 +37,7 @@ export async function createSystemDepartments(env: Env, rows: Omit<repo.Departme
       action: 'department.create', targetType: 'department', targetId: ids[i], scopePath: paths[i], after: r,
     })));
     return ids;
-  });
+  }).finally(() => directory(env.db).invalidate());
 }
 
 /** A department as other modules show it. */
@@ -51,9 +54,9 @@ export interface DepartmentRef {
  * (root first) that has one, as a district's bureau handles its own district before the city's.
  */
 export async function nearestDepartment(env: Env, kind: string, chain: number[]): Promise<DepartmentRef | null> {
-  const found = await repo.departmentsOfKind(env.db, kind, chain);
-  for (const unitId of [...chain].reverse()) {
-    const d = found.find((x) => x.adminUnitId === unitId);
+  const { atUnit } = await directory(env.db).get();
+  for (let i = chain.length - 1; i >= 0; i -= 1) {
+    const d = atUnit.get(`${kind}@${chain[i]}`);
     if (d) return d;
   }
   return null;
@@ -61,5 +64,25 @@ export async function nearestDepartment(env: Env, kind: string, chain: number[])
 
 /** Departments by id, for other modules' responses. */
 export async function departmentsById(env: Env, ids: number[]): Promise<Map<number, DepartmentRef>> {
-  return new Map((await repo.findDepartments(env.db, [...new Set(ids)])).map((d) => [d.id, d]));
+  const { byId } = await directory(env.db).get();
+  const found = new Map<number, DepartmentRef>();
+  for (const id of ids) {
+    const d = byId.get(id);
+    if (d) found.set(id, d);
+  }
+  return found;
 }
+
+/**
+ * Every department, held in memory: each intake routes to one, and a city has hundreds,
+ * not millions. Another process's additions show within two seconds, this one's at once.
+ */
+const directory = perDatabase((db: Db) => new Snapshot(() => repo.departmentsRevision(db), async () => {
+  const all = await repo.allDepartments(db);
+  const atUnit = new Map<string, DepartmentRef>();
+  // Should a unit have two of a kind, the older one answers, the same every time.
+  for (const d of all.sort((a, b) => a.id - b.id)) {
+    if (!atUnit.has(`${d.kind}@${d.adminUnitId}`)) atUnit.set(`${d.kind}@${d.adminUnitId}`, d);
+  }
+  return { byId: new Map(all.map((d) => [d.id, d])), atUnit };
+}));

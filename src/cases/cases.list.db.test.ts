@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testInstance, type TestInstance } from '../../test/app.js';
+import { interiorPoint } from '../../test/fixtures.js';
+import type { Area } from '../geo/geometry.js';
+import { LIST_WINDOW } from './cases.list.js';
+
+let t: TestInstance;
+let dispatcher: ReturnType<TestInstance['as']>;
+let first: { id: number; ticketNo: string };
+let quoting: { id: number; ticketNo: string };
+
+beforeAll(async () => {
+  t = await testInstance();
+  dispatcher = t.as(await t.login('dispatcher'));
+  const grid = await t.env.db.selectFrom('grids').select('boundary').orderBy('id').executeTakeFirstOrThrow();
+  const intake = async (description: string) => {
+    const res = await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'complaint', description, location: interiorPoint(grid.boundary as Area) } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: number; ticketNo: string };
+  };
+  first = await intake('楼下烧烤油烟');
+  quoting = await intake(`与工单${first.ticketNo}反映同一问题`);
+  // More cases than the list counts: copies of the first, received a minute apart before it.
+  await sql`insert into cases (ticket_no, city_id, channel, request_type, category_code, triage, urgency, status, description, address,
+      lon, lat, grid_id, admin_unit_id, path, department_id, created_at, updated_at)
+    select '19990101' || lpad(n::text, 6, '0'), city_id, 'patrol', request_type, category_code, triage, urgency, status, description, address,
+      lon, lat, grid_id, admin_unit_id, path, department_id, created_at - n * interval '1 minute', updated_at
+    from cases, generate_series(1, ${LIST_WINDOW}) n where id = ${first.id}`.execute(t.env.db);
+});
+afterAll(async () => { await t.close(); });
+
+describe('case list totals', () => {
+  it('counts exactly up to 10,000, and past that says "at least" and whether more follow', async () => {
+    const all = (await dispatcher({ url: '/api/v1/cases?pageSize=20' })).json();
+    expect(all).toMatchObject({ total: LIST_WINDOW, totalExact: false, hasMore: true, page: 1, pageSize: 20 });
+    expect(all.items).toHaveLength(20);
+    const hotline = (await dispatcher({ url: '/api/v1/cases?channel=hotline' })).json();
+    expect(hotline).toMatchObject({ total: 2, totalExact: true, hasMore: false });
+    const last = (await dispatcher({ url: `/api/v1/cases?channel=patrol&pageSize=200&page=${LIST_WINDOW / 200}` })).json();
+    expect(last).toMatchObject({ total: LIST_WINDOW, totalExact: true, hasMore: false });
+    expect(last.items).toHaveLength(200);
+  });
+
+  it('pages only within the first 10,000 cases', async () => {
+    expect((await dispatcher({ url: `/api/v1/cases?pageSize=50&page=${LIST_WINDOW / 50}` })).statusCode).toBe(200);
+    const beyond = await dispatcher({ url: `/api/v1/cases?pageSize=50&page=${LIST_WINDOW / 50 + 1}` });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json().error.field).toBe('page');
+  });
+
+  it('finds a ticket by its number alone, and other text in descriptions', async () => {
+    const byTicket = (await dispatcher({ url: `/api/v1/cases?q=${first.ticketNo}` })).json();
+    expect(byTicket.items.map((c: { id: number }) => c.id)).toEqual([first.id]);
+    expect(byTicket).toMatchObject({ total: 1, totalExact: true, hasMore: false });
+    const byWords = (await dispatcher({ url: `/api/v1/cases?q=${encodeURIComponent('反映同一问题')}` })).json();
+    expect(byWords.items.map((c: { id: number }) => c.id)).toEqual([quoting.id]);
+  });
+
+  it('describes the page in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    const page = doc.paths['/api/v1/cases'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(page.properties)).toEqual(['items', 'total', 'totalExact', 'hasMore', 'page', 'pageSize']);
+    expect(doc.paths['/api/v1/cases/export.csv'].get.parameters.map((p: { name: string }) => p.name)).toContain('departmentId');
+  });
+});

@@ -1,0 +1,41 @@
+import { scopePrefix, type Actor } from '../core/access.js';
+import type { Env } from '../core/env.js';
+import { NotFoundError } from '../core/errors.js';
+import * as geo from '../geo/geo.service.js';
+import type { CaseFilter } from './cases.list.repo.js';
+
+/** The filters of GET /api/v1/cases, which its CSV export takes too. */
+export interface CaseQuery {
+  status?: string[];
+  categoryCode?: string;
+  channel?: string;
+  adminUnitId?: number;
+  departmentId?: number;
+  overdue?: boolean;
+  q?: string;
+  /** RFC 3339; received at or after. */
+  from?: string;
+  /** RFC 3339; received before. */
+  to?: string;
+}
+
+/**
+ * How many cases the list counts and pages through: past it, the total reads "10,000 or more"
+ * and a page must start before it. Counting every match of a broad filter over millions of cases
+ * would cost seconds; the export is there to read them all.
+ */
+export const LIST_WINDOW = 10_000;
+
+/** The caller's query as the repository's filter, inside their jurisdiction; an admin unit outside it answers 404. */
+export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = new Date()): Promise<CaseFilter> {
+  const pathPrefix = scopePrefix(actor);
+  let adminUnitPath: string | undefined;
+  if (q.adminUnitId !== undefined) {
+    adminUnitPath = (await geo.unitPath(env, q.adminUnitId)) ?? undefined;
+    if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit');
+  }
+  return {
+    pathPrefix, adminUnitPath, status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId,
+    overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, now,
+  };
+}

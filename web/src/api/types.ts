@@ -1,0 +1,48 @@
+/** Shapes the server answers, kept by hand beside the server's schemas (src/<module>/*.schema.ts). */
+
+/** src/core/access.ts ROLES. */
+export const ROLES = ['admin', 'dispatcher', 'department_handler', 'grid_worker', 'mediator', 'leader', 'auditor', 'assessor', 'citizen'] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES: Role[] = ROLES.filter((r) => r !== 'citizen');
+
+/** src/cases/cases.workflow.ts STATUSES. */
+export const CASE_STATUSES = [
+  'received', 'registered', 'dispatched', 'in_progress', 'returned', 'deferred', 'hung',
+  'reported', 'verified', 'closed', 'rejected', 'void', 'merged', 'referred',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** A reference to an admin unit. */
+export interface AdminUnitRef {
+  id: number;
+  code: string;
+  name: string;
+  level: string;
+}
+
+/** GET /api/v1/auth/me (src/accounts/accounts.service.ts UserView). */
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  jurisdiction: AdminUnitRef | null;
+  departmentId: number | null;
+  phone: string | null;
+  active: boolean;
+}
+
+/** POST /api/v1/auth/login. */
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
+
+/** Every paged list: `?page=&pageSize=` → this. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
