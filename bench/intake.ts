@@ -76,7 +76,9 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
   let server: ChildProcess | undefined;
   try {
     execFileSync(process.execPath, [cli, 'seed', '--history-cases', '0'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    server = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROFILE=dir writes the server's CPU profile there, to see where an intake's time goes.
+    const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+    server = spawn(process.execPath, [...profile, cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const base = await new Promise<string>((resolve, reject) => {
       let out = '';
       server!.stdout!.on('data', (chunk: Buffer) => {

@@ -8,6 +8,8 @@ import * as caseFigureIndexes from './202611241000_case_figure_indexes.js';
 import * as casePhotos from './202611241100_case_photos.js';
 import * as caseResponseTemplates from './202611241200_case_response_templates.js';
 import * as routingRuleRevision from './202611241400_routing_rule_revision.js';
+import * as caseIdsByDefault from './202611241600_case_ids_by_default.js';
+import * as caseListIndexes from './202611241500_case_list_indexes.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '202611241100_case_photos': casePhotos,
   '202611241200_case_response_templates': caseResponseTemplates,
   '202611241400_routing_rule_revision': routingRuleRevision,
+  '202611241500_case_list_indexes': caseListIndexes,
+  '202611241600_case_ids_by_default': caseIdsByDefault,
 };

@@ -16,10 +16,18 @@ describe('api basics', () => {
     const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     const described = new Set(Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+    // printRoutes draws a tree; a node's full path is its parents' segments joined.
     const registered: string[] = [];
+    const parents: string[] = [];
     for (const line of t.app.printRoutes({ commonPrefix: false, includeHooks: false, method: undefined }).split('\n')) {
-      const m = /(\/api\/v1\/[^\s]*) \(([A-Z, ]+)\)/.exec(line.replace(/^[\s│├└─]+/, ''));
-      if (m) for (const method of m[2].split(', ')) if (method !== 'HEAD') registered.push(`${method} ${m[1].replace(/:(\w+)/g, '{$1}')}`);
+      const m = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+      if (!m) continue;
+      const depth = m[1].length / 4;
+      const full = (depth === 0 ? '' : parents[depth - 1]) + m[2];
+      parents[depth] = full;
+      if (m[3] && full.startsWith('/api/v1/')) {
+        for (const method of m[3].split(', ')) if (method !== 'HEAD') registered.push(`${method} ${full.replace(/:(\w+)/g, '{$1}')}`);
+      }
     }
     expect(registered.length).toBeGreaterThan(10);
     for (const route of registered) expect(described, route).toContain(route);

@@ -1,3 +1,5 @@
+import { MicroBatcher, perDatabase } from '../core/batcher.js';
+import type { Db } from '../core/db.js';
 import type { Env } from '../core/env.js';
 import * as repo from './cases.repo.js';
 
@@ -21,6 +23,11 @@ export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
+/** Every intake asks; the intakes of one moment ask together. */
+const nearLookups = perDatabase((db: Db) => new MicroBatcher<repo.NearQuery, Awaited<ReturnType<typeof repo.openCasesNear>>[number]>(
+  (queries) => repo.openCasesNear(db, queries), { maxSize: 200, maxInFlight: 2, retrySingly: () => false },
+));
+
 /**
  * Open cases of the same category within the configured radius, reported within the
  * configured window before this one, nearest first. Only those the caller may see
@@ -32,7 +39,7 @@ export async function possibleDuplicates(env: Env, c: Pick<repo.CaseRow, 'id' | 
   const dLat = radius / 111_320;
   const dLon = radius / (111_320 * Math.max(0.01, Math.cos((c.lat * Math.PI) / 180)));
   const since = new Date(c.created_at.getTime() - hours * 3600_000);
-  const near = await repo.openCasesNear(env.db, {
+  const near = await nearLookups(env.db).submit({
     categoryCode: c.category_code, box: [c.lon - dLon, c.lat - dLat, c.lon + dLon, c.lat + dLat], since, exceptId: c.id,
   });
   return near

@@ -1,17 +1,16 @@
-import type { Transaction } from 'kysely';
 import type { RequestContext } from '../core/access.js';
-import { recordAuditsOf } from '../core/audit.js';
+import { auditRows } from '../core/audit.js';
 import { isDataError, MicroBatcher, perDatabase } from '../core/batcher.js';
 import type { Db } from '../core/db.js';
-import type { DB } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
+import type { CaseEventWrite } from './cases.repo.js';
 import { workCalendar } from './cases.setup.js';
-import { queueCaseNotices } from '../notify/notify.service.js';
+import { noticeRows } from '../notify/notify.service.js';
 
 /** What every front door asks of a new case. */
 export interface IntakeInput {
@@ -88,7 +87,7 @@ interface PreparedIntake {
 /**
  * Takes a case in, whichever door it came through: locates, classifies and times it
  * here, then writes it with its first timeline entries, messages and audit row in one
- * transaction, shared with the intakes arriving at the same moment.
+ * statement, shared with the intakes arriving at the same moment.
  */
 export async function takeIn(env: Env, ctx: RequestContext, spec: IntakeSpec): Promise<TakenCase> {
   return intakeWriter(env.db).submit(await prepareIntake(env, ctx, spec));
@@ -137,43 +136,46 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
 }
 
 const intakeWriter = perDatabase((db: Db) => new MicroBatcher<PreparedIntake, TakenCase>(
-  (items) => db.transaction().execute((trx) => writeIntakes(trx, items)),
-  // A few batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
-  { maxSize: 200, maxInFlight: 4, retrySingly: isDataError },
+  (items) => writeIntakes(db, items),
+  // Two batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
+  { maxSize: 200, maxInFlight: 2, retrySingly: isDataError },
 ));
 
-async function writeIntakes(trx: Transaction<DB>, items: PreparedIntake[]): Promise<TakenCase[]> {
-  const serials = await repo.nextTicketSerials(trx, items.length);
-  const rows = items.map((p, i) => ({ ...p.row, ticket_no: `${p.day}${String(serials[i]).padStart(5, '0')}` }));
-  const inserted = await repo.insertCases(trx, rows);
-  const taken = rows.map((row): TakenCase => {
-    const { id, createdAt } = inserted.get(row.ticket_no)!;
-    return {
-      id, ticket_no: row.ticket_no, status: row.status, category_code: row.category_code ?? null, triage: row.triage ?? null,
-      admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: createdAt,
-    };
+/** One round trip draws the ids, one statement writes everything: a batch costs two round trips and one commit. */
+async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[]> {
+  const eventsOf = (p: PreparedIntake) => (p.autoRegister ? 2 : 1);
+  const ids = await repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0));
+  const events: CaseEventWrite[] = [];
+  const lastEventId: number[] = [];
+  const rows = items.map((p, i) => {
+    const caseId = ids.caseIds[i];
+    const base = { caseId, actorId: p.spec.actorId, actorName: p.ctx.actor?.username ?? p.ctx.via ?? 'public', note: null };
+    events.push({ ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: p.spec.channel } });
+    if (p.autoRegister) events.push({ ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } });
+    lastEventId.push(ids.eventIds[events.length - 1]);
+    return { ...p.row, id: caseId, ticket_no: `${p.day}${String(ids.serials[i]).padStart(5, '0')}` };
   });
-  const newest = await repo.insertEvents(trx, items.flatMap((p, i) => {
-    const base = { caseId: taken[i].id, actorId: p.spec.actorId, actorName: p.ctx.actor?.username ?? p.ctx.via ?? 'public', note: null };
-    return [
-      { ...base, action: 'receive', fromStatus: null, toStatus: 'received', detail: { channel: p.spec.channel } },
-      ...(p.autoRegister ? [{ ...base, action: 'register', fromStatus: 'received', toStatus: 'registered', detail: { automatic: true } }] : []),
-    ];
-  }));
-  await queueCaseNotices(trx, items.map((p, i) => ({
-    caseId: taken[i].id, eventId: newest.get(taken[i].id)!, ticketNo: taken[i].ticket_no, path: p.row.path, action: 'receive',
-    fromStatus: null, toStatus: p.row.status, answer: null,
-    reporter: { emailEnc: p.row.reporter_email_enc ?? null, phoneEnc: p.row.reporter_phone_enc ?? null }, newDepartments: [], leadDepartment: null,
-  })));
-  await recordAuditsOf(trx, items.map((p, i) => ({
-    ctx: p.ctx,
-    entry: {
-      action: 'case.create', targetType: 'case', targetId: taken[i].id, scopePath: p.row.path,
-      after: {
-        channel: p.spec.channel, requestType: p.row.request_type, categoryCode: p.row.category_code, triage: p.row.triage,
-        urgency: p.row.urgency, gridId: p.row.grid_id, adminUnitId: p.row.admin_unit_id,
+  const created = await repo.insertIntakes(db, {
+    cases: rows,
+    events: events.map((e, k) => ({ ...repo.eventRow(e), id: ids.eventIds[k] })),
+    notices: items.flatMap((p, i) => noticeRows({
+      caseId: rows[i].id, eventId: lastEventId[i], ticketNo: rows[i].ticket_no, path: p.row.path, action: 'receive',
+      fromStatus: null, toStatus: p.row.status, answer: null,
+      reporter: { emailEnc: p.row.reporter_email_enc ?? null, phoneEnc: p.row.reporter_phone_enc ?? null }, newDepartments: [], leadDepartment: null,
+    })),
+    audits: auditRows(items.map((p, i) => ({
+      ctx: p.ctx,
+      entry: {
+        action: 'case.create', targetType: 'case', targetId: rows[i].id, scopePath: p.row.path,
+        after: {
+          channel: p.spec.channel, requestType: p.row.request_type, categoryCode: p.row.category_code, triage: p.row.triage,
+          urgency: p.row.urgency, gridId: p.row.grid_id, adminUnitId: p.row.admin_unit_id,
+        },
       },
-    },
-  })));
-  return taken;
+    }))),
+  });
+  return rows.map((row) => ({
+    id: row.id, ticket_no: row.ticket_no, status: row.status, category_code: row.category_code ?? null, triage: row.triage ?? null,
+    admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: created.get(row.id)!,
+  }));
 }

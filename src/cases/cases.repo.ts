@@ -7,16 +7,42 @@ type Conn = Db | Transaction<DB>;
 export type CaseRow = Selectable<CasesTable>;
 export type NewCaseRow = Insertable<CasesTable>;
 
-/** The next `count` running numbers for ticket numbers (see the migration for why a sequence). */
-export async function nextTicketSerials(db: Conn, count: number): Promise<number[]> {
-  const { rows } = await sql<{ n: number }>`select nextval('case_ticket_seq') as n from generate_series(1, ${count})`.execute(db);
-  return rows.map((r) => r.n);
+/**
+ * Draws the ids of `count` new cases and `events` timeline entries, and the cases' running
+ * numbers for ticket numbers (see the migration for why a sequence), in one round trip.
+ */
+export async function allocateIntakeIds(db: Conn, count: number, events: number) {
+  const { rows } = await sql<{ case_ids: string[]; serials: string[]; event_ids: string[] }>`
+    select array(select nextval(pg_get_serial_sequence('cases', 'id'))::text from generate_series(1, ${count})) as case_ids,
+           array(select nextval('case_ticket_seq')::text from generate_series(1, ${count})) as serials,
+           array(select nextval(pg_get_serial_sequence('case_events', 'id'))::text from generate_series(1, ${events})) as event_ids`.execute(db);
+  const [r] = rows;
+  return { caseIds: r.case_ids.map(Number), serials: r.serials.map(Number), eventIds: r.event_ids.map(Number) };
 }
 
-/** Inserts cases in one statement; answers their ids and creation times by ticket number. */
-export async function insertCases(db: Conn, rows: NewCaseRow[]): Promise<Map<string, { id: number; createdAt: Date }>> {
-  const inserted = await db.insertInto('cases').values(rows).returning(['id', 'ticket_no', 'created_at']).execute();
-  return new Map(inserted.map((r) => [r.ticket_no, { id: r.id, createdAt: r.created_at }]));
+export interface IntakeWrite {
+  cases: NewCaseRow[];
+  events: Insertable<DB['case_events']>[];
+  notices: Insertable<DB['notifications']>[];
+  audits: Insertable<DB['audit_log']>[];
+}
+
+/**
+ * Writes new cases with their timeline entries, messages and audit rows as one statement:
+ * one round trip and one commit for a whole batch, all of it or none. Answers each case's
+ * creation time by id.
+ */
+export async function insertIntakes(db: Conn, w: IntakeWrite): Promise<Map<number, Date>> {
+  const parts = [
+    sql`c as (${db.insertInto('cases').values(w.cases).returning(['id', 'created_at'])})`,
+    sql`e as (${db.insertInto('case_events').values(w.events)})`,
+    sql`a as (${db.insertInto('audit_log').values(w.audits)})`,
+  ];
+  if (w.notices.length > 0) {
+    parts.push(sql`n as (${db.insertInto('notifications').values(w.notices).onConflict((oc) => oc.column('dedupe_key').doNothing())})`);
+  }
+  const { rows } = await sql<{ id: number; created_at: Date }>`with ${sql.join(parts)} select id, created_at from c`.execute(db);
+  return new Map(rows.map((r) => [Number(r.id), r.created_at]));
 }
 
 export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {
@@ -50,7 +76,7 @@ export interface CaseEventWrite {
   detail?: unknown;
 }
 
-function eventRow(e: CaseEventWrite) {
+export function eventRow(e: CaseEventWrite) {
   return {
     case_id: e.caseId, actor_id: e.actorId, actor_name: e.actorName, action: e.action,
     from_status: e.fromStatus, to_status: e.toStatus, note: e.note, detail: e.detail === undefined ? null : JSON.stringify(e.detail),
@@ -62,13 +88,6 @@ export async function insertEvent(db: Conn, e: CaseEventWrite): Promise<number> 
   return row.id;
 }
 
-/** Inserts timeline entries in one statement; answers each case's newest entry id. */
-export async function insertEvents(db: Conn, events: CaseEventWrite[]): Promise<Map<number, number>> {
-  const rows = await db.insertInto('case_events').values(events.map(eventRow)).returning(['id', 'case_id']).execute();
-  const newest = new Map<number, number>();
-  for (const r of rows) newest.set(r.case_id, Math.max(r.id, newest.get(r.case_id) ?? 0));
-  return newest;
-}
 
 export function caseEvents(db: Conn, caseId: number) {
   return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
@@ -160,12 +179,28 @@ export function searchCases(db: Conn, s: {
 }
 
 /** Open cases of a category inside a lon/lat box reported since a time: candidates for merging. */
-export function openCasesNear(db: Conn, s: { categoryCode: string; box: [number, number, number, number]; since: Date; exceptId: number }) {
-  return db.selectFrom('cases').select(['id', 'ticket_no', 'lon', 'lat', 'created_at', 'status', 'path'])
-    .where('category_code', '=', s.categoryCode).where('closed_at', 'is', null).where('id', '!=', s.exceptId)
-    .where('created_at', '>=', s.since)
-    .where('lon', '>=', s.box[0]).where('lon', '<=', s.box[2]).where('lat', '>=', s.box[1]).where('lat', '<=', s.box[3])
-    .orderBy('created_at', 'desc').limit(20).execute();
+export interface NearQuery { categoryCode: string; box: [number, number, number, number]; since: Date; exceptId: number }
+
+/**
+ * For each query, the 20 newest open cases of its category inside its box, reported since
+ * its time: one statement for a whole batch of intakes.
+ */
+export async function openCasesNear(db: Conn, queries: NearQuery[]) {
+  const column = <T>(pick: (q: NearQuery) => T) => queries.map(pick);
+  const { rows } = await sql<{ i: number; id: number; ticket_no: string; lon: number; lat: number; created_at: Date; status: string; path: string }>`
+    select q.i::int as i, c.id, c.ticket_no, c.lon, c.lat, c.created_at, c.status, c.path
+    from unnest(${column((q) => q.categoryCode)}::text[], ${column((q) => q.box[0])}::float8[], ${column((q) => q.box[1])}::float8[],
+                ${column((q) => q.box[2])}::float8[], ${column((q) => q.box[3])}::float8[], ${column((q) => q.since.toISOString())}::timestamptz[],
+                ${column((q) => q.exceptId)}::bigint[]) with ordinality as q(category_code, x0, y0, x1, y1, since, except_id, i)
+    cross join lateral (
+      select c.* from cases c
+      where c.category_code = q.category_code and c.closed_at is null and c.id <> q.except_id and c.created_at >= q.since
+        and c.lon between q.x0 and q.x1 and c.lat between q.y0 and q.y1
+      order by c.created_at desc limit 20
+    ) c`.execute(db);
+  const byQuery = queries.map((): typeof rows => []);
+  for (const r of rows) byQuery[r.i - 1].push(r);
+  return byQuery;
 }
 
 export async function lastEventId(db: Conn): Promise<number> {

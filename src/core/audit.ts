@@ -19,13 +19,16 @@ export interface AuditEntry {
  * commit or vanish together. The sealer chains them shortly after (audit-chain.ts).
  */
 export async function recordAudit(trx: Transaction<DB> | Db, ctx: RequestContext, entries: AuditEntry | AuditEntry[]): Promise<void> {
-  const list = Array.isArray(entries) ? entries : [entries];
-  await recordAuditsOf(trx, list.map((entry) => ({ ctx, entry })));
+  const rows = auditRows((Array.isArray(entries) ? entries : [entries]).map((entry) => ({ ctx, entry })));
+  // Bounded batches keep a bulk import under PostgreSQL's parameter limit.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx.insertInto('audit_log').values(rows.slice(i, i + 1000)).execute();
+  }
 }
 
-/** The same for entries of several requests written together (a batch of intakes). */
-export async function recordAuditsOf(trx: Transaction<DB> | Db, items: { ctx: RequestContext; entry: AuditEntry }[]): Promise<void> {
-  const rows = items.map(({ ctx, entry: e }) => ({
+/** Audit rows as written, for callers that write them in their own statement (a batch of intakes). */
+export function auditRows(items: { ctx: RequestContext; entry: AuditEntry }[]) {
+  return items.map(({ ctx, entry: e }) => ({
     actor_id: ctx.actor?.id ?? null,
     actor_name: ctx.actor?.username ?? ctx.via ?? 'system',
     actor_role: ctx.actor?.role ?? null,
@@ -38,8 +41,4 @@ export async function recordAuditsOf(trx: Transaction<DB> | Db, items: { ctx: Re
     ip: ctx.ip ?? null,
     request_id: ctx.requestId ?? null,
   }));
-  // Bounded batches keep a bulk import under PostgreSQL's parameter limit.
-  for (let i = 0; i < rows.length; i += 1000) {
-    await trx.insertInto('audit_log').values(rows.slice(i, i + 1000)).execute();
-  }
 }

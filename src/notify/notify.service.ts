@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import { requireAccess, type RequestContext } from '../core/access.js';
-import type { DB } from '../core/db.types.js';
+import type { DB, NotificationsTable } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import type { Job } from '../core/scheduler.js';
 import * as repo from './notify.repo.js';
@@ -39,9 +39,9 @@ export async function queueCaseNotices(trx: Transaction<DB>, n: CaseNotice | Cas
   await repo.enqueue(trx, (Array.isArray(n) ? n : [n]).flatMap(noticeRows));
 }
 
-/** The messages one change of a case sends. */
-function noticeRows(n: CaseNotice): Parameters<typeof repo.enqueue>[1] {
-  const rows: Parameters<typeof repo.enqueue>[1] = [];
+/** The messages one change of a case sends, for callers that write them in their own statement. */
+export function noticeRows(n: CaseNotice): Insertable<NotificationsTable>[] {
+  const rows: Insertable<NotificationsTable>[] = [];
   const key = (who: string) => `case:${n.caseId}:event:${n.eventId}:${who}`;
   if (n.fromStatus !== n.toStatus || n.answer) {
     const subject = `【市域】您的诉求 ${n.ticketNo} ${STATUS_ZH[n.toStatus] ?? n.toStatus}`;
