@@ -28,6 +28,8 @@ import { WEB_CSP_DIRECTIVES, defaultWebRoot, webRoutes } from './web.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Builds the HTTP app around an open database; tests drive it with app.inject. */
 export async function buildApp(env: Env, options: { webRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,7 +49,8 @@ export async function buildApp(env: Env, options: { webRoot?: string } = {}): Pr
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
-    trustProxy: false,
+    // A number of hops trusts that many proxies nearest the server, whatever their address.
+    trustProxy: typeof env.config.trustProxy === 'number' ? trustHops(env.config.trustProxy) : env.config.trustProxy,
     bodyLimit: 1024 * 1024,
   });
   app.addHook('onSend', async (request, reply) => {

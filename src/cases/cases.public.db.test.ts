@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testInstance, type TestInstance } from '../../test/app.js';
+import { buildApp } from '../app.js';
 import type { Area } from '../geo/geometry.js';
 import { interiorPoint, departmentHandler } from '../../test/fixtures.js';
 
@@ -226,5 +227,27 @@ describe('the per-address limit', () => {
     expect(limited.json().error.code).toBe('too_many_requests');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await report(await goodReport(), '10.99.0.2')).statusCode).toBe(201);
+  });
+
+  it('counts the address a trusted proxy forwards, and ignores the header from anyone else', async () => {
+    const behindProxy = await buildApp({ ...t.env, config: { ...t.env.config, trustProxy: ['127.0.0.1'] } });
+    try {
+      const viaProxy = async (forwardedFor: string) => behindProxy.inject({
+        method: 'POST', url: '/api/v1/public/cases', payload: await goodReport({ challenge: { ...(await solved()), answer: -1 } }),
+        remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': forwardedFor },
+      });
+      for (let i = 0; i < 10; i++) expect((await viaProxy('10.98.0.1')).statusCode).toBe(400);
+      expect((await viaProxy('10.98.0.1')).statusCode).toBe(429);
+      // Another resident behind the same proxy is not limited by the first.
+      expect((await viaProxy('10.98.0.2')).statusCode).toBe(400);
+    } finally {
+      await behindProxy.close();
+    }
+    // Without trust, a caller cannot dodge the limit by claiming another address.
+    const direct = '10.97.0.1';
+    for (let i = 0; i < 10; i++) {
+      await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', payload: await goodReport({ challenge: { ...(await solved()), answer: -1 } }), remoteAddress: direct, headers: { 'x-forwarded-for': `10.96.0.${i}` } });
+    }
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/public/cases', payload: await goodReport(), remoteAddress: direct, headers: { 'x-forwarded-for': '10.96.0.99' } })).statusCode).toBe(429);
   });
 });

@@ -20,5 +20,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ IMPORT_MAX_MB: '0' })).toThrow(/IMPORT_MAX_MB/);
     expect(() => loadConfig({ SHIYU_DEMO: 'maybe' })).toThrow(/SHIYU_DEMO/);
+    expect(() => loadConfig({ BASEMAP_URL: 'ftp://tiles.example/{z}/{x}/{y}.png' })).toThrow(/BASEMAP_URL/);
+    expect(() => loadConfig({ BASEMAP_URL: 'https://tiles.example/{z}/{x}.png' })).toThrow(/BASEMAP_URL/);
+    expect(() => loadConfig({ BASEMAP_CRS: 'bd09' })).toThrow(/BASEMAP_CRS/);
+  });
+
+  it('takes an optional basemap, WGS84 unless told it is GCJ-02', () => {
+    expect(loadConfig({}).basemapUrl).toBeUndefined();
+    const tianditu = 'https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY';
+    expect(loadConfig({ BASEMAP_URL: tianditu })).toMatchObject({ basemapUrl: tianditu, basemapCrs: 'wgs84' });
+    expect(loadConfig({ BASEMAP_URL: 'https://tiles.example/{z}/{x}/{y}.png', BASEMAP_CRS: 'gcj02' }).basemapCrs).toBe('gcj02');
+  });
+
+  it('believes no proxy unless told which, by hops or by address', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -28,6 +28,18 @@ export interface Config {
   /** SMTP server for email to reporters (smtp://user:pass@host:587); without it email waits in the outbox. */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** An optional tile basemap under the maps (天地图 WMTS or an XYZ tile server): a URL template with {z}, {x} and {y}. */
+  basemapUrl: string | undefined;
+  /** The datum of the basemap's tiles: `wgs84` (天地图, CGCS2000) or `gcj02` (commercial Chinese maps; our WGS84 is shifted for display only). */
+  basemapCrs: 'wgs84' | 'gcj02';
+  /** Credit shown on the map for the basemap. */
+  basemapAttribution: string | undefined;
+  /**
+   * Which proxies to believe about the caller's address (X-Forwarded-For): none, a number of
+   * hops, or their addresses. The public door's rate limits count per caller, so behind a
+   * proxy they need it; believing everyone would let a caller pick their own address.
+   */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +52,41 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** An http(s) URL template with {z}, {x} and {y} (or WMTS's {z}, {y}, {x} in TILEMATRIX/TILEROW/TILECOL). */
+function basemapUrlVar(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.BASEMAP_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.replace(/[{}]/g, ''));
+  } catch {
+    throw new ConfigError(`BASEMAP_URL must be an http(s) URL template, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || !['{z}', '{x}', '{y}'].every((p) => raw.includes(p))) {
+    throw new ConfigError(`BASEMAP_URL must be an http(s) URL with {z}, {x} and {y}, got "${raw}"`);
+  }
+  return raw;
+}
+
+function crsVar(raw: string | undefined): 'wgs84' | 'gcj02' {
+  if (raw === undefined || raw === '' || raw === 'wgs84') return 'wgs84';
+  if (raw === 'gcj02') return 'gcj02';
+  throw new ConfigError(`BASEMAP_CRS must be wgs84 or gcj02, got "${raw}"`);
+}
+
+function trustProxyVar(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  // Addresses and CIDR ranges, v4 or v6, or the names proxy-addr knows.
+  const address = /^(loopback|linklocal|uniquelocal|[0-9.]+(\/[0-9]{1,2})?|[0-9A-Fa-f:.]+(\/[0-9]{1,3})?)$/;
+  const bad = addresses.find((a) => !address.test(a));
+  if (bad !== undefined || addresses.length === 0) {
+    throw new ConfigError(`TRUST_PROXY must be a number of hops or addresses such as 127.0.0.1,10.0.0.0/8, got "${raw}"`);
+  }
+  return addresses;
 }
 
 /** Reads the configuration from an environment (process.env by default). */
@@ -65,5 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duplicateWindowHours: intVar(env, 'DUPLICATE_WINDOW_HOURS', 72, 0, 24 * 90),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || 'Shiyu <noreply@localhost>',
+    basemapUrl: basemapUrlVar(env),
+    basemapCrs: crsVar(env.BASEMAP_CRS),
+    basemapAttribution: env.BASEMAP_ATTRIBUTION || undefined,
+    trustProxy: trustProxyVar(env.TRUST_PROXY),
   };
 }

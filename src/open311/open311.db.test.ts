@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSystemApiKey } from '../accounts/accounts.service.js';
 import { testInstance, type TestInstance } from '../../test/app.js';
 import { ANSWERING_ACTIONS } from '../cases/cases.workflow.js';
 import type { Area } from '../geo/geometry.js';
@@ -205,6 +206,20 @@ describe('POST requests', () => {
     const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
     expect(c).toMatchObject({ admin_unit_id: city.id, grid_id: null, lon: null, address: '崇川区人民中路与工农路交叉口', urgency: 'urgent' });
     expect(c.description).toContain('东北角公交站旁');
+  });
+
+  it('refuses a point outside the area its api_key serves, naming lat', async () => {
+    // A key issued to the district the first grid is not in.
+    const gridPath = (await t.env.db.selectFrom('grids').select('path').where('id', '=', grid.id).executeTakeFirstOrThrow()).path;
+    const other = await t.env.db.selectFrom('admin_units').select(['id', 'path']).where('level', '=', 'district').execute();
+    const elsewhere = other.find((u) => !gridPath.startsWith(u.path))!;
+    await createSystemApiKey(t.env, 'district app', 'district-app-key', elsewhere.id);
+    const res = await post('json', request({ api_key: 'district-app-key' }));
+    expect(res.statusCode, res.body).toBe(400);
+    expect(jsonError(res).description).toContain('outside the area');
+    const own = other.find((u) => gridPath.startsWith(u.path))!;
+    await createSystemApiKey(t.env, 'own district app', 'own-district-key', own.id);
+    expect((await post('json', request({ api_key: 'own-district-key' }))).statusCode).toBe(200);
   });
 
   it('refuses a missing or invalid api_key with 403', async () => {

@@ -3,6 +3,7 @@ import { resolveApiKey } from '../accounts/accounts.service.js';
 import { createPublicCase, publicCategories, searchPublicCases } from '../cases/cases.public.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
+import * as geo from '../geo/geo.service.js';
 import type { Submission } from './open311.form.js';
 import type { RequestsQuery, UpdatesQuery } from './open311.schema.js';
 
@@ -193,6 +194,8 @@ export async function submitRequest(env: Env, submission: Submission, ip?: strin
   field('device_id', 100);
   field('media_url', 2000);
 
+  if (lat !== undefined) await requireWithinKey(env, client.jurisdictionId, lon!, lat);
+
   const text = [description ?? service.name, attributes.locationDetail && `【位置补充】${attributes.locationDetail}`].filter(Boolean).join('\n');
   const created = await createPublicCase(env, { channel: 'open311', apiKey: { id: client.id, name: client.name }, ip }, {
     requestType: 'report',
@@ -209,6 +212,18 @@ export async function submitRequest(env: Env, submission: Submission, ip?: strin
     service_notice: `已受理，工单号 ${created.ticketNo}。${service.name}问题将按时限派交责任部门处置，可凭工单号查询进度。`,
     account_id: accountId ?? null,
   };
+}
+
+/**
+ * A key is issued for a jurisdiction (a district's app, say): it files requests there only,
+ * so one district's client cannot fill another's queue. A point outside every grid is
+ * refused by intake itself.
+ */
+async function requireWithinKey(env: Env, jurisdictionId: number, lon: number, lat: number): Promise<void> {
+  const [found, keyPath] = await Promise.all([geo.locatePoint(env, lon, lat), geo.unitPath(env, jurisdictionId)]);
+  if (found && keyPath !== null && !found.path.startsWith(keyPath)) {
+    throw new ValidationError('lat', `the point ${lat}, ${lon} lies outside the area this api_key serves`);
+  }
 }
 
 type PublicRecord = Awaited<ReturnType<typeof searchPublicCases>>[number];
