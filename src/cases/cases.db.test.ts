@@ -385,4 +385,12 @@ describe('duplicates', () => {
     expect(offered).not.toContain(old.id);
     expect(offered).not.toContain(closed.id);
   });
+
+  it('offers a case reported at the same moment, taken in with it, to the later of the two', async () => {
+    const point = inside(grids[2].boundary);
+    const both = await Promise.all([1, 2].map(() => intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: point }))));
+    const [first, second] = both.map((r) => r.json()).sort((a, b) => a.id - b.id);
+    expect(second.possibleDuplicates.map((d: { id: number }) => d.id)).toContain(first.id);
+    expect(first.possibleDuplicates.map((d: { id: number }) => d.id)).not.toContain(second.id);
+  });
 });

@@ -1,5 +1,6 @@
 import { MicroBatcher, perDatabase } from '../core/batcher.js';
 import type { Db } from '../core/db.js';
+import type { Config } from '../core/config.js';
 import type { Env } from '../core/env.js';
 import * as repo from './cases.repo.js';
 
@@ -24,27 +25,45 @@ export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number
 }
 
 /** Every intake asks; the intakes of one moment ask together. */
-const nearLookups = perDatabase((db: Db) => new MicroBatcher<repo.NearQuery, Awaited<ReturnType<typeof repo.openCasesNear>>[number]>(
+const nearLookups = perDatabase((db: Db) => new MicroBatcher<repo.NearQuery, NearCase[]>(
   (queries) => repo.openCasesNear(db, queries), { maxSize: 200, maxInFlight: 2, retrySingly: () => false },
 ));
 
+export type NearCase = Awaited<ReturnType<typeof repo.openCasesNear>>[number][number];
+
 /**
- * Open cases of the same category within the configured radius, reported within the
- * configured window before this one, nearest first. Only those the caller may see
- * (`scopePrefix`) are offered.
+ * Where to look for a case's duplicates: open cases of its category in a box around its
+ * point, reported within the configured window before it. Null when there is nothing to
+ * compare (no category, no point, or the check turned off).
  */
-export async function possibleDuplicates(env: Env, c: Pick<repo.CaseRow, 'id' | 'category_code' | 'lon' | 'lat' | 'created_at'>, scopePrefix: string): Promise<PossibleDuplicate[]> {
-  const { duplicateRadiusM: radius, duplicateWindowHours: hours } = env.config;
-  if (!c.category_code || c.lon === null || c.lat === null || radius === 0) return [];
+export function nearQuery(config: Config, c: Pick<repo.CaseRow, 'id' | 'category_code' | 'lon' | 'lat' | 'created_at'>): repo.NearQuery | null {
+  const { duplicateRadiusM: radius, duplicateWindowHours: hours } = config;
+  if (!c.category_code || c.lon === null || c.lat === null || radius === 0) return null;
   const dLat = radius / 111_320;
   const dLon = radius / (111_320 * Math.max(0.01, Math.cos((c.lat * Math.PI) / 180)));
-  const since = new Date(c.created_at.getTime() - hours * 3600_000);
-  const near = await nearLookups(env.db).submit({
-    categoryCode: c.category_code, box: [c.lon - dLon, c.lat - dLat, c.lon + dLon, c.lat + dLat], since, exceptId: c.id,
-  });
+  return {
+    categoryCode: c.category_code, box: [c.lon - dLon, c.lat - dLat, c.lon + dLon, c.lat + dLat],
+    since: new Date(c.created_at.getTime() - hours * 3600_000), exceptId: c.id,
+  };
+}
+
+/**
+ * The candidates the dispatcher is offered among the cases found near one: within the
+ * radius, reported no later than it, and only those the caller may see (`scopePrefix`),
+ * nearest first.
+ */
+export function offeredDuplicates(
+  config: Config, c: Pick<repo.CaseRow, 'lon' | 'lat' | 'created_at'>, near: NearCase[], scopePrefix: string,
+): PossibleDuplicate[] {
   return near
     .filter((n) => n.path.startsWith(scopePrefix) && n.created_at.getTime() <= c.created_at.getTime())
     .map((n) => ({ id: n.id, ticketNo: n.ticket_no, status: n.status, distanceM: Math.round(distanceM(c.lon!, c.lat!, n.lon!, n.lat!)), createdAt: n.created_at }))
-    .filter((n) => n.distanceM <= radius)
+    .filter((n) => n.distanceM <= config.duplicateRadiusM)
     .sort((a, b) => a.distanceM - b.distanceM);
+}
+
+/** The possible duplicates of a case already written (the dispatcher's merge screen). */
+export async function possibleDuplicates(env: Env, c: Pick<repo.CaseRow, 'id' | 'category_code' | 'lon' | 'lat' | 'created_at'>, scopePrefix: string): Promise<PossibleDuplicate[]> {
+  const query = nearQuery(env.config, c);
+  return query ? offeredDuplicates(env.config, c, await nearLookups(env.db).submit(query), scopePrefix) : [];
 }

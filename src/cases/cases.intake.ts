@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { catalogue } from './cases.catalogue.js';
+import { nearQuery, type NearCase } from './cases.duplicates.js';
 import * as repo from './cases.repo.js';
 import type { CaseEventWrite } from './cases.repo.js';
 import { workCalendar } from './cases.setup.js';
@@ -33,6 +34,8 @@ export interface IntakeSpec {
   actorId: number | null;
   intakeKey: string | null;
   autoRegister: boolean;
+  /** Look for open cases this one may duplicate, for the dispatcher (staff doors). */
+  lookForDuplicates?: boolean;
   publicSecretHash?: string;
   apiKeyId?: number;
 }
@@ -71,9 +74,9 @@ async function resolvePlace(env: Env, input: IntakeInput) {
   throw new ValidationError('location', 'give the location (lon, lat) or the adminUnitId of the place');
 }
 
-/** What intake knows of a case once written: enough to answer and to look for duplicates. */
+/** What intake knows of a case once written: enough to answer, with the open cases found near it. */
 export type TakenCase = Pick<repo.CaseRow,
-  'id' | 'ticket_no' | 'status' | 'category_code' | 'triage' | 'admin_unit_id' | 'grid_id' | 'lon' | 'lat' | 'created_at'>;
+  'id' | 'ticket_no' | 'status' | 'category_code' | 'triage' | 'admin_unit_id' | 'grid_id' | 'lon' | 'lat' | 'created_at'> & { near: NearCase[] };
 
 /** A case with everything decided and nothing yet written. */
 interface PreparedIntake {
@@ -82,6 +85,7 @@ interface PreparedIntake {
   row: Omit<repo.NewCaseRow, 'ticket_no'>;
   day: string;
   autoRegister: boolean;
+  near: repo.NearQuery | null;
 }
 
 /**
@@ -106,6 +110,9 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   const due = autoRegister && limit ? dueAt(now, limit, await workCalendar(env)) : null;
   return {
     ctx, spec, autoRegister, day: chinaDay(now),
+    near: spec.lookForDuplicates
+      ? nearQuery(env.config, { id: 0, category_code: category?.code ?? null, lon: input.location?.lon ?? null, lat: input.location?.lat ?? null, created_at: now })
+      : null,
     row: {
       city_id: place.chain[0],
       channel: spec.channel,
@@ -141,10 +148,18 @@ const intakeWriter = perDatabase((db: Db) => new MicroBatcher<PreparedIntake, Ta
   { maxSize: 200, maxInFlight: 2, retrySingly: isDataError },
 ));
 
-/** One round trip draws the ids, one statement writes everything: a batch costs two round trips and one commit. */
+/**
+ * One round trip draws the ids while another looks for duplicates, then one statement writes
+ * everything: a batch costs two round trips in a row and one commit.
+ */
 async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[]> {
   const eventsOf = (p: PreparedIntake) => (p.autoRegister ? 2 : 1);
-  const ids = await repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0));
+  const asked = items.filter((p) => p.near !== null);
+  const [ids, found] = await Promise.all([
+    repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0)),
+    asked.length > 0 ? repo.openCasesNear(db, asked.map((p) => p.near!)) : [],
+  ]);
+  const nearOf = new Map(asked.map((p, k) => [p, found[k]]));
   const events: CaseEventWrite[] = [];
   const lastEventId: number[] = [];
   const rows = items.map((p, i) => {
@@ -174,8 +189,20 @@ async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[
       },
     }))),
   });
-  return rows.map((row) => ({
+  const taken = rows.map((row, i): TakenCase => ({
     id: row.id, ticket_no: row.ticket_no, status: row.status, category_code: row.category_code ?? null, triage: row.triage ?? null,
     admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: created.get(row.id)!,
+    near: nearOf.get(items[i]) ?? [],
   }));
+  // The lookup ran before this batch was written: earlier cases of the batch are candidates too.
+  taken.forEach((c, i) => {
+    const q = items[i].near;
+    if (!q) return;
+    for (const sibling of taken.slice(0, i)) {
+      if (sibling.category_code === q.categoryCode && sibling.lon! >= q.box[0] && sibling.lon! <= q.box[2] && sibling.lat! >= q.box[1] && sibling.lat! <= q.box[3]) {
+        c.near.push({ ...sibling, lon: sibling.lon!, lat: sibling.lat!, path: items[taken.indexOf(sibling)].row.path, i: 0 });
+      }
+    }
+  });
+  return taken;
 }

@@ -12,10 +12,10 @@ import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
 import { catalogueChanged } from './cases.catalogue.js';
 import { leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
-import { possibleDuplicates } from './cases.duplicates.js';
+import { offeredDuplicates, possibleDuplicates } from './cases.duplicates.js';
 import { queueCaseNotices } from '../notify/notify.service.js';
 import * as repo from './cases.repo.js';
-import { caseFilterOf, LIST_WINDOW, type CaseQuery } from './cases.list.js';
+import { caseFilterOf, COUNT_CAP, LIST_WINDOW, type CaseQuery } from './cases.list.js';
 import * as listRepo from './cases.list.repo.js';
 import { routeCase } from './cases.routing.js';
 import { templatedNote } from './cases.templates.js';
@@ -76,6 +76,7 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
       input, channel: input.channel, actorId: actor.id, intakeKey: key,
       // A grid worker's own patrol report with a category is registered to her grid at once.
       autoRegister: input.channel === 'patrol' && !!input.categoryCode,
+      lookForDuplicates: true,
     });
   } catch (err) {
     // A retry that raced its first attempt: the first one won, answer it.
@@ -83,11 +84,11 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
     if (first) return { created: false, case: await intakeAnswer(env, first) };
     throw err;
   }
-  return { created: true, case: { ...(await intakeAnswer(env, created)), possibleDuplicates: await possibleDuplicates(env, created, scopePrefix(actor)) } };
+  return { created: true, case: { ...(await intakeAnswer(env, created)), possibleDuplicates: offeredDuplicates(env.config, created, created.near, scopePrefix(actor)) } };
 }
 
 /** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */
-async function intakeAnswer(env: Env, c: TakenCase) {
+async function intakeAnswer(env: Env, c: Omit<TakenCase, 'near'>) {
   const proposed = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
   const grid = c.grid_id === null ? null : (await geo.locatePoint(env, c.lon!, c.lat!))?.grid ?? null;
   return {
@@ -134,7 +135,8 @@ export interface CaseListFilter extends CaseQuery {
 
 /**
  * Cases in the caller's jurisdiction, newest first, filtered and paged. The total is exact up to
- * LIST_WINDOW; past it `totalExact` is false and `total` is a lower bound (README, "The case list").
+ * COUNT_CAP matches and on the last page; otherwise `totalExact` is false and `total` a lower bound
+ * (README, "The case list").
  */
 export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter) {
   requireAccess(ctx.actor, 'cases.read');
@@ -145,10 +147,14 @@ export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter
   }
   const [fetched, counted] = await Promise.all([
     listRepo.casePage(env.db, filter, f.pageSize + 1, offset),
-    listRepo.countCases(env.db, filter, LIST_WINDOW + 1),
+    listRepo.countCases(env.db, filter, COUNT_CAP + 1),
   ]);
+  const hasMore = fetched.length > f.pageSize;
   const rows = fetched.slice(0, f.pageSize);
-  const totalExact = counted <= LIST_WINDOW;
+  // The last page tells the total exactly, however far the count stopped.
+  const lastPage = !hasMore && (rows.length > 0 || offset === 0);
+  const totalExact = lastPage || counted <= COUNT_CAP;
+  const total = lastPage ? offset + rows.length : totalExact ? counted : Math.max(COUNT_CAP, offset + rows.length);
   const departments = await departmentsById(env, rows.map((r) => r.department_id).filter((d): d is number => d !== null));
   const now = Date.now();
   return {
@@ -158,9 +164,9 @@ export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter
       gridId: c.grid_id, department: c.department_id === null ? null : { id: c.department_id, name: departments.get(c.department_id)?.name ?? null },
       dueAt: c.due_at, overdue: !!c.due_at && c.due_at.getTime() < now && OPEN_STATUSES.has(c.status as Status), createdAt: c.created_at,
     })),
-    total: totalExact ? counted : Math.max(LIST_WINDOW, offset + rows.length),
+    total,
     totalExact,
-    hasMore: fetched.length > f.pageSize,
+    hasMore,
     page: f.page,
     pageSize: f.pageSize,
   };
