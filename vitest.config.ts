@@ -22,7 +22,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'], exclude: ['**/*.db.test.ts', 'node_modules/**'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/src/**/*.test.ts'], exclude: ['**/*.db.test.ts', 'node_modules/**'] } },
       dbProject('pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [dbProject('postgres', 'postgres')] : []),
       // Browser tests: one real server (built web app, small seeded demo) for all files, one file at a time,

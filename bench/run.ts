@@ -4,7 +4,13 @@
  *
  * 1. Point-to-grid lookups on a 20,000-grid city: the server's GridIndex against a bare
  *    flatbush + point-in-polygon loop over the same polygons.
- * 2. Server memory with that city loaded, on PostgreSQL and on the embedded PGlite.
+ * 2. Case intake over HTTP on PostgreSQL, beside raw single-row INSERTs.
+ * 3. Server memory with that city loaded, on PostgreSQL and on the embedded PGlite.
+ * 4. Case reads at city scale (cases-read.ts): lists, figures and a CSV export over ten million
+ *    generated cases (200,000 with --short; `--cases N` for another size; `--keep` keeps the
+ *    generated database for the next run, which takes minutes to make at ten million).
+ *
+ * `--only grid-lookup,intake,memory,cases-read` runs some of them.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,11 +21,19 @@ import { loadCity } from '../src/demo/city-data.js';
 import { planGeography } from '../src/demo/geography.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { benchGridLookup } from './grid-lookup.js';
+import { benchCasesRead, type CasesReadFigures, type Latency } from './cases-read.js';
 import { benchIntake } from './intake.js';
 
 const short = process.argv.includes('--short');
 const GRIDS_PER_COMMUNITY = short ? 2 : 11;
 const LOOKUPS = short ? 200_000 : 2_000_000;
+const argument = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = argument('--only')?.split(',');
+const runs = (name: string) => !only || only.includes(name);
+const CASES = Number(argument('--cases') ?? (short ? 200_000 : 10_000_000));
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -101,19 +115,23 @@ async function serverMemory(backend: 'postgres' | 'pglite'): Promise<MemoryFigur
 
 async function main(): Promise<void> {
   console.log(`Shiyu benchmarks (${short ? 'short' : 'full'} mode) on ${os.cpus().length} cores, Node ${process.version}`);
-  const lookup = await gridLookup();
-  console.log('\nBuilding the server for the memory figures…');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  const intake = await benchIntake(root, PG_URL, short ? 5 : 15);
-  console.log('\nCase intake over HTTP on PostgreSQL (validate, locate, route, audit, persist):');
-  line('cases/s at most (target >= 2,000)', Math.round(intake.casesPerSec).toLocaleString('en'));
-  line('raw single-row INSERTs/s, 8 connections', Math.round(intake.rawInsertsPerSec).toLocaleString('en'));
-  line('ratio (target >= 0.4)', intake.ratio.toFixed(2));
-  line('p99 at full load (ms)', intake.p99Ms.toFixed(1));
-  line(`p99 at ${intake.fixedRate} cases/s (ms, target < 50)`, `${intake.p99AtFixedRateMs.toFixed(1)} (achieved ${Math.round(intake.fixedRateAchieved)}/s)`);
-  line('errors', String(intake.errors));
+  const lookup = runs('grid-lookup') ? await gridLookup() : null;
+  console.log('\nBuilding the server…');
+  // The server alone: the benchmarks do not need the web app.
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  let intake: Awaited<ReturnType<typeof benchIntake>> | null = null;
+  if (runs('intake')) {
+    intake = await benchIntake(root, PG_URL, short ? 5 : 15);
+    console.log('\nCase intake over HTTP on PostgreSQL (validate, locate, route, audit, persist):');
+    line('cases/s at most (target >= 2,000)', Math.round(intake.casesPerSec).toLocaleString('en'));
+    line('raw single-row INSERTs/s, 8 connections', Math.round(intake.rawInsertsPerSec).toLocaleString('en'));
+    line('ratio (target >= 0.4)', intake.ratio.toFixed(2));
+    line('p99 at full load (ms)', intake.p99Ms.toFixed(1));
+    line(`p99 at ${intake.fixedRate} cases/s (ms, target < 50)`, `${intake.p99AtFixedRateMs.toFixed(1)} (achieved ${Math.round(intake.fixedRateAchieved)}/s)`);
+    line('errors', String(intake.errors));
+  }
   const memory: MemoryFigure[] = [];
-  for (const backend of ['postgres', 'pglite'] as const) {
+  for (const backend of runs('memory') ? (['postgres', 'pglite'] as const) : []) {
     const figure = await serverMemory(backend);
     memory.push(figure);
     console.log(`\nServer with ${figure.grids} grids on ${backend}:`);
@@ -121,12 +139,37 @@ async function main(): Promise<void> {
     line('peak resident memory (MB)', figure.peakRssMB.toFixed(0));
     line('start to ready (s)', figure.startSeconds.toFixed(1));
   }
-  const results = { at: new Date().toISOString(), mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, intake, memory };
+  const at = new Date().toISOString();
   const dir = path.join(root, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${results.at.replace(/[:.]/g, '-')}.json`);
+  let casesRead: CasesReadFigures | null = null;
+  if (runs('cases-read')) {
+    console.log(`\nCase reads on PostgreSQL over ${CASES.toLocaleString('en')} cases:`);
+    casesRead = await benchCasesRead(root, PG_URL, { cases: CASES, keep: process.argv.includes('--keep'), log: (l) => console.log(l) });
+    printCasesRead(casesRead);
+    const file = path.join(dir, `cases-read-${at.replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, JSON.stringify({ at, node: process.version, cores: os.cpus().length, ...casesRead }, null, 2));
+    console.log(`Written to ${path.relative(root, file)}`);
+  }
+  const results = { at, mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, intake, memory, casesRead };
+  const file = path.join(dir, `${at.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`\nWritten to ${path.relative(root, file)}`);
+}
+
+function printCasesRead(r: CasesReadFigures): void {
+  const ms = (l: Latency) => `${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)}`;
+  if (r.generateSeconds !== null) line('generated in (s)', r.generateSeconds.toFixed(0));
+  console.log(`${'list request (p50 / p95 / p99 ms)'.padEnd(44)} ${'HTTP'.padEnd(24)} same SQL through pg`);
+  for (const [kind, k] of Object.entries(r.list.kinds)) console.log(`  ${kind.padEnd(42)} ${ms(k.http).padEnd(24)} ${ms(k.raw)}`);
+  line(`all ${r.list.requests} (target p95 < 100 ms)`, `${ms(r.list.http).padEnd(24)} ${ms(r.list.raw)}`);
+  line('ratio, pg / HTTP at p95', r.list.ratio.toFixed(2));
+  line('figures, a year by department (ms)', `${r.figures.httpMs.toFixed(0)} (target < 300; ${r.figures.groups} groups)`);
+  line('  same SQL through pg (ms)', `${r.figures.rawMs.toFixed(0)} (ratio ${r.figures.ratio.toFixed(2)})`);
+  const e = r.export;
+  line(`CSV export, ${e.rows.toLocaleString('en')} cases (s)`, `${e.seconds.toFixed(1)} (target < 60; ${Math.round(e.rowsPerSec).toLocaleString('en')} rows/s, ${e.megabytes.toFixed(0)} MB)`);
+  line('  server resident memory, peak (MB)', `${e.peakRssMB.toFixed(0)} (target < 300; ${e.rssBeforeMB.toFixed(0)} before)`);
+  if (e.rawSeconds !== null) line('  COPY of the same query (s)', `${e.rawSeconds.toFixed(1)} (${Math.round(e.rawRowsPerSec!).toLocaleString('en')} rows/s, ratio ${e.ratio!.toFixed(2)})`);
 }
 
 main().catch((err) => {

@@ -9,7 +9,7 @@ import { auditRoutes } from './core/audit.routes.js';
 import { pingDatabase } from './core/db.js';
 import type { Env } from './core/env.js';
 import { registerAuthentication } from './core/http/auth.js';
-import { registerErrorHandling } from './core/http/errors.js';
+import { answerRoutingError, registerErrorHandling } from './core/http/errors.js';
 import { registerMetrics } from './core/http/metrics.js';
 import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
@@ -20,21 +20,28 @@ import { publicCaseRoutes } from './cases/cases.public.routes.js';
 import { casePhotoRoutes } from './cases/cases.photos.routes.js';
 import { caseTemplateRoutes } from './cases/cases.templates.routes.js';
 import { caseBulkRoutes } from './cases/cases.bulk.routes.js';
-import { open311Routes } from './open311/open311.routes.js';
+import { answerOpen311RoutingError, open311Routes } from './open311/open311.routes.js';
 import { caseStatsRoutes } from './cases/cases.stats.routes.js';
 import { caseExportRoutes } from './cases/cases.export.routes.js';
+import { caseMapRoutes } from './cases/cases.map.routes.js';
 import { notifyRoutes } from './notify/notify.routes.js';
-import { WEB_CSP_DIRECTIVES, defaultWebRoot, webRoutes } from './web.routes.js';
+import { defaultWebRoot, webCspDirectives, webRoutes } from './web.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Where log lines go instead of stdout: tests read them to prove what is never logged. */
+export interface LogStream {
+  write(line: string): void;
+}
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
 /** Builds the HTTP app around an open database; tests drive it with app.inject. */
-export async function buildApp(env: Env, options: { webRoot?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(env: Env, options: { webRoot?: string; logStream?: LogStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: env.config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       // Personal data never reaches the logs: no bodies, and no credentials from headers.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
       // Tokens and keys may come in query strings (EventSource, Open311's api_key): keep them out of the logs.
@@ -52,6 +59,7 @@ export async function buildApp(env: Env, options: { webRoot?: string } = {}): Pr
     // A number of hops trusts that many proxies nearest the server, whatever their address.
     trustProxy: typeof env.config.trustProxy === 'number' ? trustHops(env.config.trustProxy) : env.config.trustProxy,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: (error, request, reply) => (request.url.startsWith('/open311/') ? answerOpen311RoutingError : answerRoutingError)(error, request, reply),
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -59,7 +67,7 @@ export async function buildApp(env: Env, options: { webRoot?: string } = {}): Pr
 
   registerErrorHandling(app);
   registerValidation(app);
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: WEB_CSP_DIRECTIVES } });
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: webCspDirectives(env.config.basemapUrl) } });
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {
@@ -91,6 +99,7 @@ export async function buildApp(env: Env, options: { webRoot?: string } = {}): Pr
   await app.register(open311Routes, { env });
   await app.register(caseStatsRoutes, { env });
   await app.register(caseExportRoutes, { env });
+  await app.register(caseMapRoutes, { env });
   await app.register(notifyRoutes, { env });
   // Last: the web app answers what no API route does.
   await app.register(webRoutes, { root: options.webRoot ?? defaultWebRoot() });

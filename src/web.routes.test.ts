@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from './core/http/errors.js';
-import { WEB_CSP_DIRECTIVES, webRoutes } from './web.routes.js';
+import { WEB_CSP_DIRECTIVES, webCspDirectives, webRoutes } from './web.routes.js';
 
 async function appServing(root: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
@@ -107,5 +107,15 @@ describe('web routes', () => {
       await bare.close();
       fs.rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the web app\'s Content-Security-Policy', () => {
+  it('lets a configured basemap\'s tiles in, and nothing else', () => {
+    expect(webCspDirectives(undefined)).toBe(WEB_CSP_DIRECTIVES);
+    const withTiles = webCspDirectives('https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY');
+    expect(withTiles.connectSrc).toEqual(["'self'", 'https://t0.tianditu.gov.cn']);
+    expect(withTiles.imgSrc).toContain('https://t0.tianditu.gov.cn');
+    expect(withTiles.scriptSrc).toEqual(["'self'"]);
   });
 });

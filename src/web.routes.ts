@@ -32,6 +32,16 @@ export const WEB_CSP_DIRECTIVES = {
   upgradeInsecureRequests: null,
 };
 
+/**
+ * The directives with a configured basemap's origin allowed too: MapLibre fetches raster
+ * tiles (connect-src) and draws them from blob: images.
+ */
+export function webCspDirectives(basemapUrl: string | undefined): typeof WEB_CSP_DIRECTIVES {
+  if (!basemapUrl) return WEB_CSP_DIRECTIVES;
+  const origin = new URL(basemapUrl.replace(/[{}]/g, '')).origin;
+  return { ...WEB_CSP_DIRECTIVES, connectSrc: [...WEB_CSP_DIRECTIVES.connectSrc, origin], imgSrc: [...WEB_CSP_DIRECTIVES.imgSrc, origin] };
+}
+
 /** web/dist beside the package root, whether running from src/ (tsx) or from dist/src/ (built). */
 export function defaultWebRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));

@@ -312,6 +312,10 @@ describe('routing', () => {
     const inD2 = await intake(dispatcher, hotline({ categoryCode: leaf.stall.code, location: inside(d2Grid().boundary) }));
     expect(inD2.json().route.reason).toBe('category');
     expect(inD2.json().route.department.id).not.toBe(special.id);
+    // The case page proposes the same route to whoever may dispatch it, once it is registered.
+    await act(dispatcher, inD1.json().id, { action: 'register', categoryCode: leaf.stall.code, urgency: 'routine' });
+    const page = (await dispatcher({ url: `/api/v1/cases/${inD1.json().id}` })).json();
+    expect(page.proposedRoute).toMatchObject({ reason: 'rule', department: { id: special.id } });
     expect((await dispatcher({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d1.id, departmentId: special.id } })).statusCode).toBe(403);
   });
 });

@@ -99,7 +99,12 @@ describe('case export', () => {
       'categoryCode=E01', `from=${encodeURIComponent('2026-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2026-04-01T00:00:00+08:00')}`];
     const department = await t.env.db.selectFrom('case_assignments').select('department_id').groupBy('department_id')
       .orderBy((eb) => eb.fn.countAll(), 'desc').executeTakeFirstOrThrow();
-    queries.push(`departmentId=${department.department_id}`);
+    // A department also lists the cases it only supports (协办).
+    const support = await t.env.db.selectFrom('case_assignments').select(['department_id', 'case_id'])
+      .where('role', '=', 'support').where('active', '=', true).executeTakeFirstOrThrow();
+    queries.push(`departmentId=${department.department_id}`, `departmentId=${support.department_id}`);
+    const supported = await t.env.db.selectFrom('cases').select('ticket_no').where('id', '=', support.case_id).executeTakeFirstOrThrow();
+    expect((await listed(dispatcher, `departmentId=${support.department_id}`)).tickets).toContain(supported.ticket_no);
     for (const query of queries) {
       const list = await listed(dispatcher, query);
       const { rows } = await exported(dispatcher, query);

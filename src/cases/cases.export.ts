@@ -2,13 +2,12 @@ import { requireAccess, type RequestContext } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { CSV_BOM, csvLine, type CsvValue } from '../core/csv.js';
 import type { Env } from '../core/env.js';
-// Unit names and grid codes are read from the geography already held in memory, once a row each.
+// Unit names and grid codes are read from the geography already held in memory.
 import { geoState } from '../geo/geo.state.js';
 import { departmentsById } from '../org/org.service.js';
+import { exportBatch, type ExportCase } from './cases.export.repo.js';
 import { caseFilterOf, type CaseQuery } from './cases.list.js';
-import { exportBatch, type ExportCursor, type ExportRow } from './cases.list.repo.js';
 import { listCategories } from './cases.repo.js';
-import { OPEN_STATUSES, type Status } from './cases.workflow.js';
 
 /**
  * The case list as a CSV download (GET /api/v1/cases/export.csv): every case the list's filters
@@ -17,8 +16,11 @@ import { OPEN_STATUSES, type Status } from './cases.workflow.js';
  * written as fast as the client takes it; one audit entry per export says who took what.
  */
 
-/** Cases read per query; a few megabytes of CSV, so memory stays flat however long the file. */
-export const EXPORT_BATCH = 5_000;
+/**
+ * Cases read per query. Small enough that a batch's text stays out of V8's large-object space and
+ * dies young, so the server's memory does not climb with the length of the file (README, "Benchmarks").
+ */
+export const EXPORT_BATCH = 1000;
 
 const COLUMNS: [header: string, field: string][] = [
   ['工单编号', 'ticketNo'], ['受理时间', 'receivedAt'], ['渠道', 'channel'], ['诉求类型', 'requestType'],
@@ -53,17 +55,22 @@ export async function exportCases(env: Env, ctx: RequestContext, query: CaseQuer
     try {
       const names = await placeNames(env);
       yield CSV_BOM + csvLine(COLUMNS.map(([header, field]) => `${header} (${field})`));
-      let cursor: ExportCursor | null = null;
-      for (;;) {
-        const batch = await exportBatch(env.db, filter, cursor, batchSize);
-        if (batch.length === 0) break;
-        const text = await csvRows(env, batch, names, now);
-        // Counted once handed over: a client that leaves now may still have them.
-        rows += batch.length;
-        yield text;
-        if (batch.length < batchSize) break;
-        const last = batch[batch.length - 1];
-        cursor = { createdAt: last.cursor_at, id: last.id };
+      // The next batch is read while this one is written: the database and the client work at once.
+      let next: Promise<ExportCase[]> | null = exportBatch(env.db, filter, null, batchSize);
+      try {
+        while (next) {
+          const batch: ExportCase[] = await next;
+          const last = batch[batch.length - 1];
+          next = batch.length < batchSize ? null : exportBatch(env.db, filter, { createdAt: last[16], id: last[0] }, batchSize);
+          if (batch.length === 0) break;
+          const text = await csvLines(env, batch, names, now.getTime());
+          // Counted once handed over: a client that leaves now may still have them.
+          rows += batch.length;
+          yield text;
+        }
+      } finally {
+        // A client that left mid-file leaves a read in flight; let it finish quietly.
+        await next?.catch(() => {});
       }
       complete = true;
     } finally {
@@ -74,11 +81,11 @@ export async function exportCases(env: Env, ctx: RequestContext, query: CaseQuer
     }
   }
 
-  return { fileName: `cases-${beijingTime(now).slice(0, 10)}.csv`, chunks: chunks() };
+  return { fileName: `cases-${beijingDay(now)}.csv`, chunks: chunks() };
 }
 
 interface PlaceNames {
-  unit(id: number): string;
+  unit(id: number): string | null;
   gridCode(id: number | null): string | null;
   category(code: string | null): string | null;
 }
@@ -87,45 +94,40 @@ interface PlaceNames {
 async function placeNames(env: Env): Promise<PlaceNames> {
   const [state, categories] = await Promise.all([geoState(env.db).fresh(), listCategories(env.db)]);
   const categoryNames = new Map(categories.map((c) => [c.code, c.name]));
-  const unitNames = new Map<number, string>();
   return {
-    unit(id) {
-      let name = unitNames.get(id);
-      if (name === undefined) unitNames.set(id, (name = state.units.get(id)?.name ?? ''));
-      return name;
-    },
+    unit: (id) => state.units.get(id)?.name ?? null,
     gridCode: (id) => (id === null ? null : state.grids.get(id)?.code ?? null),
     category: (code) => (code === null ? null : categoryNames.get(code) ?? null),
   };
 }
 
-async function csvRows(env: Env, batch: ExportRow[], names: PlaceNames, now: Date): Promise<string> {
-  const departments = await departmentsById(env, batch.map((c) => c.department_id).filter((d): d is number => d !== null));
-  let out = '';
-  for (const c of batch) {
+async function csvLines(env: Env, batch: ExportCase[], names: PlaceNames, nowMs: number): Promise<string> {
+  const departments = await departmentsById(env, batch.map((c) => c[12]).filter((d): d is number => d !== null));
+  const unit = (segment: string | undefined) => (segment ? names.unit(Number(segment)) : null);
+  const lines: string[] = [];
+  for (const [, ticketNo, createdMs, channel, requestType, categoryCode, triage, status, urgency, path, gridId, address, departmentId, dueMs, closedMs, satisfaction] of batch) {
     // The path is /city/district/township/community/; a case placed at a township has no community.
-    const [, , district, township, community] = c.path.split('/');
+    const [, , district, township, community] = path.split('/');
     const cells: CsvValue[] = [
-      c.ticket_no, beijingTime(c.created_at), c.channel, c.request_type, c.category_code, names.category(c.category_code), c.triage,
-      c.status, c.urgency, unitName(names, district), unitName(names, township), unitName(names, community), names.gridCode(c.grid_id),
-      c.address, c.department_id === null ? null : departments.get(c.department_id)?.name ?? null,
-      beijingTime(c.due_at), beijingTime(c.closed_at),
-      !!c.due_at && c.due_at.getTime() < now.getTime() && OPEN_STATUSES.has(c.status as Status), c.satisfaction,
+      ticketNo, beijingTime(createdMs), channel, requestType, categoryCode, names.category(categoryCode), triage, status, urgency,
+      unit(district), unit(township), unit(community), names.gridCode(gridId), address,
+      departmentId === null ? null : departments.get(departmentId)?.name ?? null, beijingTime(dueMs), beijingTime(closedMs),
+      // Open cases, and only they, have no closing time (the list's `overdue` filter says the same).
+      closedMs === null && dueMs !== null && dueMs < nowMs, satisfaction,
     ];
-    out += csvLine(cells);
+    lines.push(csvLine(cells));
   }
-  return out;
-}
-
-function unitName(names: PlaceNames, segment: string | undefined): string | null {
-  return segment ? names.unit(Number(segment)) : null;
+  return lines.join('');
 }
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 /** An instant as Beijing time, 2026-03-01T08:30:00+08:00 (China keeps no daylight saving time). */
-export function beijingTime(at: Date): string;
-export function beijingTime(at: Date | null): string | null;
-export function beijingTime(at: Date | null): string | null {
-  return at === null ? null : `${new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+function beijingTime(ms: number | null): string | null {
+  return ms === null ? null : `${new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+}
+
+/** A day in Beijing, 2026-03-01, for the file name. */
+function beijingDay(at: Date): string {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }

@@ -1,17 +1,18 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Db } from '../core/db.js';
-import type { DB } from '../core/db.types.js';
+import type { CasesTable, DB } from '../core/db.types.js';
 import { escapeLike } from '../core/sql.js';
 
 /**
- * The SQL of the case list and its CSV export: one filter, read three ways (a page, a capped
- * count, keyset batches), all newest first. Ten million cases is the size they are built for
- * (`npm run bench`, "cases read"): a count of every match would read millions of rows, so
- * counting stops at a cap, and the export walks (created_at, id) downwards instead of paging
- * with offsets. The indexes behind the filters are in migrations/202611241300_case_list_indexes.ts.
+ * The SQL of the case list: one filter, read as a page, as a capped count, and in the keyset
+ * batches of the CSV export (cases.export.repo.ts), all newest first. Ten million cases is the size
+ * they are built for (`npm run bench`, "cases read"): a count of every match would read millions
+ * of rows, so counting stops at a cap, and the export walks (created_at, id) downwards instead of
+ * paging with offsets. The indexes behind the filters: migrations/202611241500_case_list_indexes.ts.
  */
 
 type Conn = Db | Transaction<DB>;
+type CaseRow = Selectable<CasesTable>;
 
 export interface CaseFilter {
   /** The caller's jurisdiction ('' for the whole instance). */
@@ -38,8 +39,27 @@ export interface CaseFilter {
 /** A ticket number: the day in China (8 digits), then a running number of at least 5. */
 export const TICKET_NO = /^\d{13,}$/;
 
-function filtered(db: Conn, f: CaseFilter) {
-  let q = db.selectFrom('cases');
+/**
+ * The matching cases as one query, or two when a department is asked for: the cases it leads
+ * (cases.department_id, kept equal to the active lead assignment) and those it supports. Apart, each
+ * has a plan that holds at any size: a bureau leads hundreds of thousands of cases and its branch
+ * walks them newest first; the cases a department supports are few, but the planner cannot tell
+ * how few and would walk every case to find them, so their ids are read first (`= any(array(…))`).
+ */
+function branches(db: Conn, f: CaseFilter) {
+  const base = db.selectFrom('cases');
+  if (!f.departmentId) return [filtered(base, f)];
+  const supported = db.selectFrom('case_assignments').select('case_id')
+    .where('department_id', '=', f.departmentId).where('active', '=', true).where('role', '=', 'support');
+  return [
+    filtered(base.where('department_id', '=', f.departmentId), f),
+    filtered(base.where('id', '=', sql<number>`any(array(${supported}))`), f),
+  ];
+}
+
+export type CaseQuery = SelectQueryBuilder<DB, 'cases', object>;
+
+function filtered(q: CaseQuery, f: CaseFilter) {
   if (f.adminUnitPath !== undefined && !f.adminUnitPath.startsWith(f.pathPrefix)) q = q.where(({ lit }) => lit(false));
   const prefix = f.adminUnitPath ?? f.pathPrefix;
   // `path like '%'` would only cost the planner its estimate.
@@ -47,11 +67,6 @@ function filtered(db: Conn, f: CaseFilter) {
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.categoryCode) q = q.where('category_code', 'like', `${escapeLike(f.categoryCode)}%`);
   if (f.channel) q = q.where('channel', '=', f.channel);
-  if (f.departmentId) {
-    const departmentId = f.departmentId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('case_assignments').select('case_id')
-      .whereRef('case_assignments.case_id', '=', 'cases.id').where('department_id', '=', departmentId).where('active', '=', true)));
-  }
   if (f.overdue) q = q.where('closed_at', 'is', null).where('due_at', '<', f.now);
   if (f.text && TICKET_NO.test(f.text)) {
     // An OR with the LIKEs below would read every case in scope; a ticket number is exact.
@@ -65,50 +80,39 @@ function filtered(db: Conn, f: CaseFilter) {
   return q;
 }
 
+/**
+ * The first `limit` rows after skipping `offset`, newest first, of what `select` reads from each
+ * branch. Two branches are each cut to offset + limit in order before they are merged, so neither
+ * is read further than the page needs.
+ */
+export function newestFirst<O>(
+  db: Conn, f: CaseFilter, select: (q: CaseQuery) => SelectQueryBuilder<DB, 'cases', O>, limit: number, offset = 0,
+  /** How the merged rows tell their intake time, when they do not carry created_at itself. */
+  receivedAt = sql`created_at`,
+) {
+  const parts = branches(db, f).map((q) => select(q).orderBy('created_at', 'desc').orderBy('id', 'desc'));
+  if (parts.length === 1) return parts[0].limit(limit).offset(offset);
+  const [lead, support] = parts.map((q) => q.limit(offset + limit));
+  return db.selectFrom(sql<O>`(${lead} union all ${support})`.as('m')).selectAll()
+    .orderBy(receivedAt, 'desc').orderBy(sql`id`, 'desc').limit(limit).offset(offset);
+}
+
 /** A page of matching cases, newest first. */
 export function casePageQuery(db: Conn, f: CaseFilter, limit: number, offset: number) {
-  return filtered(db, f).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
+  return newestFirst(db, f, (q) => q.selectAll(), limit, offset);
 }
 
-export function casePage(db: Conn, f: CaseFilter, limit: number, offset: number) {
-  return casePageQuery(db, f, limit, offset).execute();
+export async function casePage(db: Conn, f: CaseFilter, limit: number, offset: number): Promise<CaseRow[]> {
+  return (await casePageQuery(db, f, limit, offset).execute()) as CaseRow[];
 }
 
-/** How many cases match, counting no further than `cap`: past it, the answer is `cap`. */
+/** How many cases match, counting no further than `cap` (a department's two branches, `cap` each). */
 export function caseCountQuery(db: Conn, f: CaseFilter, cap: number) {
-  return db.selectFrom(filtered(db, f).select(sql.lit(1).as('one')).limit(cap).as('matches'))
-    .select((eb) => eb.fn.countAll<number>().as('n'));
+  const parts = branches(db, f).map((q) => q.select(sql.lit(1).as('one')).limit(cap));
+  const matches = parts.length === 1 ? sql<{ one: number }>`${parts[0]}` : sql<{ one: number }>`(${parts[0]} union all ${parts[1]})`;
+  return db.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('n'));
 }
 
 export async function countCases(db: Conn, f: CaseFilter, cap: number): Promise<number> {
   return (await caseCountQuery(db, f, cap).executeTakeFirstOrThrow()).n;
-}
-
-/** Where an export batch ended: the last case's intake time exactly as the database keeps it (microseconds), and its id. */
-export interface ExportCursor {
-  createdAt: string;
-  id: number;
-}
-
-/**
- * The next batch of an export: the matching cases after `cursor` in list order, with what the CSV
- * shows of them and nothing personal. Each batch is its own short query, so an export of a million
- * cases holds no transaction open and, on the embedded database, lets other requests in between.
- */
-export function exportBatchQuery(db: Conn, f: CaseFilter, cursor: ExportCursor | null, limit: number) {
-  let q = filtered(db, f);
-  if (cursor) {
-    q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(sql<Date>`${cursor.createdAt}::timestamptz`, cursor.id)));
-  }
-  return q.select([
-    'id', 'ticket_no', 'created_at', 'channel', 'request_type', 'category_code', 'triage', 'status', 'urgency', 'path', 'grid_id',
-    'address', 'department_id', 'due_at', 'closed_at', 'satisfaction',
-    sql<string>`${sql.ref('created_at')}::text`.as('cursor_at'),
-  ]).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
-}
-
-export type ExportRow = Awaited<ReturnType<ReturnType<typeof exportBatchQuery>['execute']>>[number];
-
-export function exportBatch(db: Conn, f: CaseFilter, cursor: ExportCursor | null, limit: number): Promise<ExportRow[]> {
-  return exportBatchQuery(db, f, cursor, limit).execute();
 }

@@ -20,10 +20,13 @@ export interface CaseQuery {
 }
 
 /**
- * How many cases the list counts and pages through: past it, the total reads "10,000 or more"
- * and a page must start before it. Counting every match of a broad filter over millions of cases
- * would cost seconds; the export is there to read them all.
+ * How far the list counts: past it, the total reads "1,000 or more". Counting every match of a broad
+ * filter over millions of cases would cost seconds; a count that stops early costs about what a
+ * page does.
  */
+export const COUNT_CAP = 1_000;
+
+/** How deep the list pages: a page starts within the first 10,000 cases. The export reads them all. */
 export const LIST_WINDOW = 10_000;
 
 /** The caller's query as the repository's filter, inside their jurisdiction; an admin unit outside it answers 404. */

@@ -288,6 +288,10 @@ describe('the reporter\'s photos', () => {
     expect(staff.statusCode).toBe(201);
     expect((await t.app.inject({ url: `/api/v1/public/cases/${ticketNo}/photos/${staff.json().id}` })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/v1/public/cases/${inD1.ticketNo}/photos/${sent.id}` })).statusCode).toBe(404);
+    // The public page lists the reporter's photo, and not the staff one.
+    const page = (await t.app.inject({ url: `/api/v1/public/cases/${ticketNo}` })).json();
+    expect(page.photos.map((p: { id: number }) => p.id)).toEqual([sent.id]);
+    expect(page.photos[0].thumbnailUrl).toBe(`/api/v1/public/cases/${ticketNo}/photos/${sent.id}?size=thumb`);
   });
 });
 

@@ -10,7 +10,7 @@ import { sha256 as sha256Text } from '../core/crypto.js';
 import type { Db } from '../core/db.js';
 import type { CasePhotosTable, DB } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
+import { AppError, ConflictError, ForbiddenError, isDiskFull, NotFoundError, StorageFullError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import * as repo from './cases.repo.js';
 import { OPEN_STATUSES, type Status } from './cases.workflow.js';
@@ -111,23 +111,28 @@ const FILE_SUFFIX = {
   public: (t: PhotoMediaType) => `public.${FORMATS[t].ext}`,
 };
 
-/** Writes the file unless it is there already: to a temporary name, synced, then renamed, so a crash never leaves half a file. */
+/**
+ * Writes the file unless it is there already: to a temporary name, synced, then renamed, so a
+ * crash never leaves half a file. A full disk keeps no temporary file and answers StorageFullError.
+ */
 async function writeOnce(file: string, bytes: Buffer): Promise<void> {
   const existing = await fs.promises.stat(file).catch(() => null);
   if (existing?.size === bytes.length) return;
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-  const handle = await fs.promises.open(temporary, 'wx', 0o640);
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const handle = await fs.promises.open(temporary, 'wx', 0o640);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(temporary, file);
   } catch (err) {
+    // Half a photo left behind would hold the very space the next attempt needs.
     await fs.promises.rm(temporary, { force: true });
+    if (isDiskFull(err)) throw new StorageFullError('the case photos (DATA_DIR/photos)');
     throw err;
   }
 }
@@ -170,7 +175,8 @@ const photoRepo = {
     return Number(n);
   },
   /** The first photo the reporter sent, per ticket number, of cases not kept confidential. */
-  firstPublic(db: Conn, ticketNos: string[]) {
+  /** The photos reporters sent through the public doors to these (not confidential) cases, oldest first. */
+  publicOf(db: Conn, ticketNos: string[]) {
     return db.selectFrom('case_photos as p').innerJoin('cases as c', 'c.id', 'p.case_id')
       .select(['c.ticket_no as ticketNo', 'p.id'])
       .where('c.ticket_no', 'in', ticketNos).where('c.confidential', '=', false)
@@ -324,6 +330,11 @@ export async function readPublicPhoto(env: Env, ticketNo: string, photoId: numbe
 export async function publicPhotoIds(env: Env, ticketNos: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   if (!ticketNos.length) return found;
-  for (const row of await photoRepo.firstPublic(env.db, ticketNos)) if (!found.has(row.ticketNo)) found.set(row.ticketNo, row.id);
+  for (const row of await photoRepo.publicOf(env.db, ticketNos)) if (!found.has(row.ticketNo)) found.set(row.ticketNo, row.id);
   return found;
+}
+
+/** The ids of every photo the reporter sent with a case, for its public page. */
+export async function publicPhotosOf(env: Env, ticketNo: string): Promise<number[]> {
+  return (await photoRepo.publicOf(env.db, [ticketNo])).map((row) => row.id);
 }

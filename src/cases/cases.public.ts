@@ -6,6 +6,7 @@ import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
 import { departmentsById } from '../org/org.service.js';
 import { catalogue } from './cases.catalogue.js';
+import { publicPhotosOf } from './cases.photos.js';
 import * as repo from './cases.repo.js';
 import { takeIn, type IntakeInput } from './cases.intake.js';
 import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
@@ -57,10 +58,8 @@ export async function getPublicCase(env: Env, ticketNo: string) {
 }
 
 async function presentPublic(env: Env, c: repo.CaseRow) {
-  const [events, category] = await Promise.all([
-    repo.caseEvents(env.db, c.id),
-    c.category_code ? repo.findCategory(env.db, c.category_code) : Promise.resolve(undefined),
-  ]);
+  const [events, known, photos] = await Promise.all([repo.caseEvents(env.db, c.id), catalogue(env), publicPhotosOf(env, c.ticket_no)]);
+  const category = c.category_code ? known.category(c.category_code) : undefined;
   return {
     ticketNo: c.ticket_no,
     status: c.status,
@@ -72,6 +71,8 @@ async function presentPublic(env: Env, c: repo.CaseRow) {
     dueAt: c.due_at,
     closedAt: c.closed_at,
     satisfaction: c.satisfaction,
+    /** The reporter's own photos (never staff photos), at /api/v1/public/cases/{ticketNo}/photos/{id}. */
+    photos: photos.map((id) => ({ id, url: `/api/v1/public/cases/${c.ticket_no}/photos/${id}`, thumbnailUrl: `/api/v1/public/cases/${c.ticket_no}/photos/${id}?size=thumb` })),
     timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: ANSWERING_ACTIONS.has(e.action) ? e.note : null })),
   };
 }

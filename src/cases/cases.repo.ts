@@ -128,8 +128,11 @@ export async function countCategories(db: Conn): Promise<number> {
   return (await db.selectFrom('case_categories').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 }
 
+/** Adds categories not there yet: several processes starting at once on a fresh database each try. */
 export async function insertCategories(db: Conn, rows: Insertable<DB['case_categories']>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('case_categories').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('case_categories').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('code').doNothing()).execute();
+  }
 }
 
 export function allRoutingRules(db: Conn) {
@@ -208,9 +211,10 @@ export async function lastEventId(db: Conn): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Timeline rows after an id, with what the live stream needs of their case. */
-export function eventsAfter(db: Conn, afterId: number, limit: number) {
+/** Timeline rows after an id, and those of the ids in `missing`, with what the live stream needs of their case. */
+export function eventsAfter(db: Conn, afterId: number, limit: number, missing: number[] = []) {
   return db.selectFrom('case_events').innerJoin('cases', 'cases.id', 'case_events.case_id')
     .select(['case_events.id as eventId', 'cases.id as caseId', 'cases.ticket_no as ticketNo', 'case_events.action', 'case_events.to_status as status', 'case_events.at', 'cases.path'])
-    .where('case_events.id', '>', afterId).orderBy('case_events.id').limit(limit).execute();
+    .where((eb) => (missing.length ? eb.or([eb('case_events.id', '>', afterId), eb('case_events.id', '=', eb.fn.any(eb.val(missing)))]) : eb('case_events.id', '>', afterId)))
+    .orderBy('case_events.id').limit(limit).execute();
 }

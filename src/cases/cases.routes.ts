@@ -27,7 +27,7 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     schema: {
       tags: ['cases'],
       summary: 'Cases in your jurisdiction, newest first',
-      description: 'The total is exact up to 10,000 matching cases; past that `totalExact` is false, `total` is a lower bound and pages must start within the first 10,000 (GET /api/v1/cases/export.csv reads them all).',
+      description: 'The total is exact up to 1,000 matching cases (and on the last page); past that `totalExact` is false and `total` is a lower bound. Pages start within the first 10,000 cases; GET /api/v1/cases/export.csv reads them all.',
       querystring: CaseListQuery,
       response: { 200: CaseListPage },
     },

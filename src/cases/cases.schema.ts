@@ -71,14 +71,14 @@ export const CaseFilterQuery = Type.Object(caseFilterFields, { additionalPropert
 
 export const CaseListQuery = Type.Object({
   ...caseFilterFields,
-  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1, description: 'pages reach the 10,000th case at most: narrow the filter, or download the export' }),
+  page: Type.Integer({ minimum: 1, maximum: 100000, default: 1, description: 'a page starts within the first 10,000 cases: narrow the filter, or download the export' }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 }, { additionalProperties: false });
 
 export const CaseListPage = Type.Object({
   items: Type.Array(Type.Unknown(), { description: 'the cases of the page, newest first' }),
-  total: Type.Integer({ description: 'how many cases match: exact when totalExact, otherwise a lower bound ("10,000 or more")' }),
-  totalExact: Type.Boolean({ description: 'false when more cases match than are counted (10,000): show "10,000+"' }),
+  total: Type.Integer({ description: 'how many cases match: exact when totalExact, otherwise a lower bound ("1,000 or more")' }),
+  totalExact: Type.Boolean({ description: 'false when more cases match than are counted (1,000) and this is not the last page: show "1,000+"' }),
   hasMore: Type.Boolean({ description: 'whether a next page has cases' }),
   page: Type.Integer(),
   pageSize: Type.Integer(),

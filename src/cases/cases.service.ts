@@ -125,7 +125,12 @@ export async function getCase(env: Env, ctx: RequestContext, id: number) {
   requireAccess(ctx.actor, 'cases.read');
   const c = await visibleCase(env, ctx.actor, id);
   const standing = await standingOf(env, ctx.actor, c);
-  return presentCase(env, ctx, c, allowedActions(c.status as Status, standing));
+  const actions = allowedActions(c.status as Status, standing);
+  const view = await presentCase(env, ctx, c, actions);
+  // Whoever may dispatch sees where the catalogue would send it, rules of the area included.
+  if (!actions.includes('dispatch')) return view;
+  const route = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
+  return { ...view, proposedRoute: { department: route.department && { id: route.department.id, name: route.department.name }, reason: route.reason } };
 }
 
 export interface CaseListFilter extends CaseQuery {

@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../core/config.js';
 import { openInstance } from '../core/instance.js';
 import { sealAudit, verifyAudit } from '../core/audit-chain.js';
+import { exportToFile, restoreFromFile } from '../core/backup.js';
 import type { Actor } from '../core/access.js';
 import { AppError, ImportRejectedError } from '../core/errors.js';
 import { startServer } from '../server.js';
@@ -96,11 +97,22 @@ program.command('seed')
   });
 
 program.command('import')
-  .description('import admin units, grids or grid members from GeoJSON, CSV or XLSX (all or nothing)')
-  .argument('<kind>', 'admin-units | grids | grid-members')
-  .argument('<file>', 'the file to import')
-  .action(async (kind: string, file: string) => {
-    if (!['admin-units', 'grids', 'grid-members'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units, grids or grid-members');
+  .description('import admin units, grids or grid members from GeoJSON, CSV or XLSX (all or nothing); or, with --all, restore a whole instance')
+  .argument('[kind]', 'admin-units | grids | grid-members')
+  .argument('[file]', 'the file to import')
+  .option('--all <backup>', 'restore everything from a backup made by `shiyu export --all` into a fresh database (with the same secret key)')
+  .action(async (kind: string | undefined, file: string | undefined, opts: { all?: string }) => {
+    if (opts.all) {
+      if (kind) throw new InvalidArgumentError('--all restores a whole instance: give no kind');
+      const bar = progressBar();
+      const restored = await restoreFromFile(loadConfig(), opts.all, bar.update).finally(() => bar.stop());
+      // Rows the source had not sealed yet join the chain now, with the same key.
+      await withInstance(async () => {});
+      console.log(`Restored ${restored.tables} tables (${restored.rows} rows) and ${restored.files} photo files from ${opts.all}.`);
+      return;
+    }
+    if (!kind || !['admin-units', 'grids', 'grid-members'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units, grids or grid-members');
+    if (!file) throw new InvalidArgumentError('name the file to import');
     const content = fs.readFileSync(file);
     await withInstance(async ({ env }) => {
       const rows = await readImportFile(content, detectFormat(content, file));
@@ -112,11 +124,22 @@ program.command('import')
   });
 
 program.command('export')
-  .description('export admin units (CSV) or grids (GeoJSON) in the import format')
-  .argument('<kind>', 'admin-units | grids')
+  .description('export admin units (CSV) or grids (GeoJSON) in the import format; or, with --all, back up the whole instance')
+  .argument('[kind]', 'admin-units | grids')
   .option('--out <file>', 'write to a file instead of standard output')
-  .action(async (kind: string, opts: { out?: string }) => {
-    if (!['admin-units', 'grids'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units or grids');
+  .option('--all <backup>', 'every table and photo in one file (gzip-compressed if it ends in .gz), for `shiyu import --all`')
+  .action(async (kind: string | undefined, opts: { out?: string; all?: string }) => {
+    if (opts.all) {
+      if (kind) throw new InvalidArgumentError('--all backs up the whole instance: give no kind');
+      await withInstance(async ({ env }) => {
+        await sealAudit(env.db, env.auditKey);
+        const bar = progressBar();
+        const saved = await exportToFile(env, opts.all!, bar.update).finally(() => bar.stop());
+        console.error(`Exported ${saved.tables} tables (${saved.rows} rows) and ${saved.files} photo files to ${opts.all}.`);
+      });
+      return;
+    }
+    if (!kind || !['admin-units', 'grids'].includes(kind)) throw new InvalidArgumentError('kind must be admin-units or grids');
     const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
     await withInstance(async ({ env }) => {
       const write = (chunk: string) => { out.write(chunk); };

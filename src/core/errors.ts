@@ -48,6 +48,22 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * A disk the instance writes to is full: nothing is lost, but nothing more can be stored
+ * until someone frees space. `disk` names which (case photos, the database).
+ */
+export class StorageFullError extends AppError {
+  constructor(disk: string) {
+    super(507, 'storage_full', `the disk holding ${disk} is full; nothing was stored: free space on it, then try again`);
+  }
+}
+
+/** The operating system's "no space left" (ENOSPC) or "quota exceeded" (EDQUOT), or PostgreSQL's disk_full (53100). */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === '53100';
+}
+
 /** A whole import refused; `details` lists every offending row or feature. */
 export class ImportRejectedError extends AppError {
   constructor(message: string, readonly problems: ImportProblem[]) {

@@ -180,6 +180,21 @@ export async function* allGridBoundaries(db: Conn, pageSize = 2000) {
   }
 }
 
+/** The boundaries of the grids under a path prefix, streamed in pages by id (the map's outlines). */
+export async function* gridBoundariesUnder(db: Conn, pathPrefix: string, pageSize = 2000) {
+  let after = 0;
+  for (;;) {
+    let q = db.selectFrom('grids')
+      .select(['id', 'code', 'name', 'community_id as communityId', 'boundary'])
+      .where('id', '>', after);
+    if (pathPrefix !== '') q = q.where('path', 'like', `${escapeLike(pathPrefix)}%`);
+    const rows = await q.orderBy('id').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1].id;
+  }
+}
+
 const gridColumns = [
   'id', 'code', 'name', 'community_id as communityId', 'path', 'area_m2 as areaM2', 'households',
 ] as const;

@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAccess } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
-import { AdminUnitTreeQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
+import { AdminUnitTreeQuery, BoundaryQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
+import { boundaryCollection, boundaryTag, mapSettings, type BoundaryQuery as BoundaryFilter } from './geo.boundaries.js';
 import * as geo from './geo.service.js';
 import * as geoWrite from './geo-write.service.js';
 import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
@@ -41,6 +42,26 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     schema: { tags: ['geo'], summary: 'One grid as a GeoJSON Feature with its workers and liaisons', params: IdParams },
   }, async (request) => geo.getGrid(env, request.ctx, (request.params as Static<typeof IdParams>).id));
 
+  app.get('/api/v1/geo/boundaries.geojson', {
+    schema: {
+      tags: ['geo'],
+      summary: 'The outlines of admin units or grids inside an area, as one GeoJSON FeatureCollection',
+      description: 'Coordinates WGS84, rounded to 5 decimals (about a metre). Answers an ETag and 304 to a matching If-None-Match: the outlines change only when the geography does.',
+      querystring: BoundaryQuery,
+    },
+  }, async (request, reply) => {
+    const query = request.query as BoundaryFilter;
+    const tag = await boundaryTag(env, request.ctx, query);
+    // Private: the outlines depend on the caller's jurisdiction. Revalidated each time, which costs the server a hash.
+    reply.header('etag', tag).header('cache-control', 'private, no-cache').header('vary', 'authorization');
+    if (ifNoneMatch(request.headers['if-none-match'], tag)) return reply.status(304).send();
+    return reply.type('application/geo+json; charset=utf-8').send(await boundaryCollection(env, request.ctx, query));
+  });
+
+  app.get('/api/v1/geo/map-settings', {
+    schema: { tags: ['geo'], summary: 'What the maps are drawn over: the optional basemap (BASEMAP_URL) and its datum' },
+  }, async (request) => mapSettings(env.config, request.ctx));
+
   app.post('/api/v1/geo/imports', {
     bodyLimit: env.config.importMaxBytes,
     // Checked again by the service; here so that nobody else's upload (up to importMaxBytes) is read and parsed.
@@ -61,6 +82,12 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     const result = await geoWrite.importGeography(env, request.ctx, query.kind, rows);
     return reply.status(201).send(result);
   });
+}
+
+/** Whether an If-None-Match header names this tag (or is `*`). */
+function ifNoneMatch(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === tag || t === '*');
 }
 
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ content: Buffer; filename?: string; mediaType?: string }> {

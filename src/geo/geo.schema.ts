@@ -33,3 +33,8 @@ export const ImportQuery = Type.Object({
   kind: Type.Union([Type.Literal('admin-units'), Type.Literal('grids'), Type.Literal('grid-members')], { description: 'what the file holds' }),
   format: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('csv'), Type.Literal('xlsx')], { description: 'taken from the file name or content when omitted' })),
 }, { additionalProperties: false });
+
+export const BoundaryQuery = Type.Object({
+  adminUnitId: Type.Optional(Type.Integer({ minimum: 1, description: 'the area whose outlines to draw (default: your jurisdiction)' })),
+  level: Type.Optional(Type.Union(['city', 'district', 'township', 'community', 'grid'].map((l) => Type.Literal(l)), { description: 'units of this level, or grids; by default the level below the area' })),
+}, { additionalProperties: false });

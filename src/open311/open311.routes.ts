@@ -4,6 +4,7 @@ import { resolveApiKey } from '../accounts/accounts.service.js';
 import { addIntakePhoto, inspectPhoto, publicPhotoIds } from '../cases/cases.photos.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError } from '../core/errors.js';
+import { routingErrorOf } from '../core/http/errors.js';
 import { parseUrlEncoded, readSubmission } from './open311.form.js';
 import { FormatParams, RequestParams, RequestsQuery, ServiceParams, TokenParams, UpdatesQuery } from './open311.schema.js';
 import * as open311 from './open311.service.js';
@@ -55,6 +56,13 @@ function errorOf(error: FastifyError | AppError | Error): { status: number; desc
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, description: fe.message };
   return { status: 500, description: 'something went wrong on our side; it has been logged' };
+}
+
+/** The router's refusals (an undecodable path, an over-long parameter) on Open311 paths, in Open311's format. */
+export function answerOpen311RoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, message } = routingErrorOf(error);
+  if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
+  return send(request, reply, 'errors', [{ code: status, description: message }], status);
 }
 
 /** Points media_url at the first photo the reporter sent, served by the public photo route. */

@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError } from '../errors.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isDiskFull, StorageFullError } from '../errors.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -48,6 +48,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(status).send(body(code, error.message, status === 413 || code === 'invalid_json' ? 'body' : undefined));
     }
     request.log.error({ err: error }, 'request failed');
+    if (isDiskFull(error)) {
+      const full = new StorageFullError((error as NodeJS.ErrnoException).code === '53100' ? 'the database' : 'the data directory (DATA_DIR)');
+      return reply.status(full.status).send(body(full.code, full.message));
+    }
     if (isUnavailable(error)) {
       return reply.status(503).header('retry-after', '5').send(body('unavailable', 'the database is not answering; try again shortly'));
     }
@@ -64,4 +68,22 @@ function isUnavailable(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
     || /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+/**
+ * The router's own refusals, raised before any route or error handler is chosen: a path that is
+ * not percent-encoded UTF-8, or a parameter longer than the router takes. Answered in the one
+ * shape; the path is not echoed back.
+ */
+export function answerRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, code, message } = routingErrorOf(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  reply.status(status).send(body(code, message));
+}
+
+/** Status, code and wording of a router refusal, for this shape and for Open311's. */
+export function routingErrorOf(error: FastifyError): { status: number; code: string; message: string } {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return { status: 414, code: 'url_too_long', message: 'a part of the address is longer than any record id or code' };
+  if (error.code === 'FST_ERR_BAD_URL') return { status: 400, code: 'invalid_url', message: 'the address is not valid percent-encoded UTF-8' };
+  return { status: 500, code: 'internal', message: 'something went wrong on our side; it has been logged' };
 }

@@ -1,0 +1,264 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { SCREENSHOT_DIR, shot, signIn, useBrowser } from './browser.js';
+import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, type Point } from './cases-fixtures.js';
+
+interface Made { id: number; ticketNo: string }
+
+describe('the case screens', () => {
+  const b = useBrowser();
+  let dispatcher: Api;
+  let point: Point;
+  let department: { id: number; name: string };
+  const cases: Made[] = [];
+  let template: { id: number; title: string };
+
+  beforeAll(async () => {
+    dispatcher = await Api.as(b.baseURL, 'dispatcher');
+    ({ point } = await gridWorkerPoint(b.baseURL));
+    department = await handlerDepartment(b.baseURL);
+    for (let i = 1; i <= 6; i++) cases.push(await hotlineCase(dispatcher, point, `E2E 队列案件 ${i}：小区门口垃圾堆积，无人清运。`));
+    template = await dispatcher.post<{ id: number; title: string }>('/api/v1/response-templates', {
+      title: 'E2E 派遣答复', body: '您反映的{category}问题（工单 {ticketNo}）已交{department}办理。', actions: ['dispatch', 'close', 'reject'],
+    });
+    // Print dialogs do not open in a headless browser; count the calls instead.
+    await b.context.addInitScript(() => { window.print = () => { (window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1; }; });
+  });
+
+  const panel = () => b.page.getByTestId('work-panel');
+  const caseRow = (ticketNo: string) => b.page.getByRole('row').filter({ hasText: ticketNo });
+
+  it('shows the dispatcher the cases waiting to be registered, and registers one from the panel beside the list', async () => {
+    const { page } = b;
+    await signIn(page, 'dispatcher');
+    await page.goto('/queue/dispatch');
+    await caseRow(cases[0].ticketNo).waitFor();
+    expect(await caseRow(cases[0].ticketNo).getByText('已受理').count()).toBe(1);
+    await shot(page, 'dispatch-queue');
+    // And on a command-centre wall screen.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'dispatch-queue-wall.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.getByRole('button', { name: `办理案件 ${cases[0].ticketNo}` }).click();
+    await panel().getByRole('heading', { name: `案件 ${cases[0].ticketNo}` }).waitFor();
+    // Focus follows into the panel, so keyboard and screen-reader users land on the case.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`案件 ${cases[0].ticketNo}`);
+    // Exactly the server's allowedActions for a received case.
+    const offered = await panel().locator('.action-buttons button').allTextContents();
+    expect(offered).toEqual(['立案', '督办', '升级', '不予立案', '转出', '并单', '作废']);
+    await panel().getByRole('button', { name: '立案', exact: true }).click();
+    const form = panel().locator('form[data-action="register"]');
+    await form.getByLabel('案件类别').selectOption('E0102');
+    await form.getByLabel('紧急程度').selectOption('urgent');
+    await shot(page, 'dispatch-register-form');
+    await form.getByRole('button', { name: '确认立案' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `案件 ${cases[0].ticketNo} 已立案` }).count()).toBe(1);
+    const registered = await dispatcher.get<{ status: string; urgency: string; category: { code: string } }>(`/api/v1/cases/${cases[0].id}`);
+    expect([registered.status, registered.urgency, registered.category.code]).toEqual(['registered', 'urgent', 'E0102']);
+  });
+
+  it('proposes the department from the catalogue and previews a response template filled in for the case', async () => {
+    const { page } = b;
+    await panel().getByRole('button', { name: '派遣', exact: true }).click();
+    const form = panel().locator('form[data-action="dispatch"]');
+    await expect.poll(() => form.locator('.department-picker .field-hint').textContent()).toMatch(/派单目录建议：.+城市管理局/);
+    await form.getByLabel('回复模板').selectOption({ label: template.title });
+    await expect.poll(() => form.getByTestId('template-preview').textContent()).toBe(`您反映的暴露垃圾问题（工单 ${cases[0].ticketNo}）已交办理。`);
+    await shot(page, 'dispatch-template-preview');
+    await form.getByRole('searchbox', { name: '搜索部门名称' }).fill(department.name);
+    await form.getByRole('combobox', { name: '承办部门' }).selectOption({ label: department.name });
+    await form.getByRole('button', { name: '确认派遣' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `案件 ${cases[0].ticketNo} 已派遣` }).count()).toBe(1);
+    const dispatched = await dispatcher.get<{ status: string; departments: { id: number }[]; timeline: { action: string; note: string | null }[] }>(`/api/v1/cases/${cases[0].id}`);
+    expect(dispatched.status).toBe('dispatched');
+    expect(dispatched.departments[0].id).toBe(department.id);
+    // The server fills the template as the action leaves the case: with the department it went to.
+    expect(dispatched.timeline.at(-1)!.note).toBe(`您反映的暴露垃圾问题（工单 ${cases[0].ticketNo}）已交${department.name}办理。`);
+  });
+
+  it('registers several cases at once with the keyboard and reports each result, one refused because it changed meanwhile', async () => {
+    const { page } = b;
+    await page.goto('/queue/dispatch?tab=received');
+    const chosen = cases.slice(1, 4);
+    for (const c of chosen) {
+      const box = page.getByRole('checkbox', { name: `选择案件 ${c.ticketNo}` });
+      await box.focus();
+      await page.keyboard.press('Space');
+      expect(await box.isChecked()).toBe(true);
+    }
+    // The keyboard focus is visible.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    const bar = page.locator('.bulk-bar');
+    await bar.getByRole('heading', { name: '批量办理（已选 3 件）' }).waitFor();
+    await bar.getByLabel('批量操作').selectOption('register');
+    await bar.getByLabel('案件类别').selectOption('E0102');
+    // Someone else registers the third case after it was selected: its version no longer holds.
+    await expect.poll(() => bar.getByRole('button', { name: '对 3 件案件立案' }).isEnabled()).toBe(true);
+    const c3 = await dispatcher.get<{ version: number }>(`/api/v1/cases/${chosen[2].id}`);
+    await dispatcher.post<unknown>(`/api/v1/cases/${chosen[2].id}/actions`, { action: 'supervise', version: c3.version, note: '请尽快立案' });
+    await bar.getByRole('button', { name: '对 3 件案件立案' }).focus();
+    await page.keyboard.press('Enter');
+    const results = page.getByTestId('bulk-results');
+    await results.waitFor();
+    expect(await results.locator('.alert').textContent()).toBe('批量立案：2 件成功，1 件未成功。');
+    expect(await results.getByRole('row').filter({ hasText: chosen[0].ticketNo }).textContent()).toContain('已立案');
+    expect(await results.getByRole('row').filter({ hasText: chosen[2].ticketNo }).textContent()).toContain('案件已被他人处理');
+    await shot(page, 'dispatch-bulk-results');
+    // The refused case stays selected, to try again.
+    expect(await page.getByRole('checkbox', { name: `选择案件 ${chosen[2].ticketNo}` }).isChecked()).toBe(true);
+  });
+
+  it('dispatches the registered cases in bulk to one department with a response template', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: '待派遣' }).click();
+    await page.waitForURL('**/queue/dispatch?tab=registered');
+    for (const c of cases.slice(1, 3)) await page.getByRole('checkbox', { name: `选择案件 ${c.ticketNo}` }).check();
+    const bar = page.locator('.bulk-bar');
+    await bar.getByLabel('批量操作').selectOption('dispatch');
+    await bar.getByRole('searchbox', { name: '搜索部门名称' }).fill(department.name);
+    await bar.getByRole('combobox', { name: '承办部门' }).selectOption({ label: department.name });
+    await bar.getByLabel('回复模板').selectOption({ label: template.title });
+    expect(await bar.getByTestId('template-preview').textContent()).toContain('{ticketNo}');
+    await bar.getByRole('button', { name: '对 2 件案件派遣' }).click();
+    await expect.poll(() => page.getByTestId('bulk-results').locator('.alert').textContent()).toBe('批量派遣：2 件成功，0 件未成功。');
+    for (const c of cases.slice(1, 3)) {
+      const after = await dispatcher.get<{ status: string; timeline: { note: string | null }[] }>(`/api/v1/cases/${c.id}`);
+      expect(after.status).toBe('dispatched');
+      expect(after.timeline.at(-1)!.note).toContain(`工单 ${c.ticketNo}`);
+    }
+  });
+
+  it('tells the dispatcher when someone acted first (409), and shows the case as it now stands', async () => {
+    const { page } = b;
+    b.allowConsoleError(/status of 409/);
+    const c = cases[3]; // refused by the bulk registration above: still awaiting it
+    await page.goto(`/cases/${c.id}`);
+    await page.getByRole('heading', { name: `案件 ${c.ticketNo}`, level: 1 }).waitFor();
+    await page.locator('.action-buttons').getByRole('button', { name: '立案', exact: true }).click();
+    await page.locator('form[data-action="register"]').getByLabel('案件类别').selectOption('E0102');
+    // Meanwhile a colleague supervises it: the version the page decided on is gone.
+    const now = await dispatcher.get<{ version: number }>(`/api/v1/cases/${c.id}`);
+    await dispatcher.post<unknown>(`/api/v1/cases/${c.id}/actions`, { action: 'supervise', version: now.version, note: '群众反映强烈，请加快办理' });
+    await page.getByRole('button', { name: '确认立案' }).click();
+    await expect.poll(() => page.locator('.action-panel').getByRole('status').textContent()).toBe('此案件刚刚被他人处理过，已重新载入最新状态，请确认后再操作。');
+    await expect.poll(() => page.locator('.timeline-entry[data-action="supervise"]').count()).toBe(2);
+    await shot(page, 'case-conflict');
+  });
+
+  it('prints the case sheet and, for a supervised case, the supervision order (督办单)', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: '打印案件单' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { printed?: number }).printed)).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.print-doc h1').textContent()).toBe('案件处置单');
+    expect(await page.locator('#main').isVisible()).toBe(false);
+    await shot(page, 'case-print-sheet');
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('button', { name: '打印督办单' }).click();
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.print-doc h1').textContent()).toBe('督办单');
+    expect(await page.locator('.print-reasons').textContent()).toContain('群众反映强烈，请加快办理');
+    await shot(page, 'case-print-supervision');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('lists cases with filters in the address, finds one by its ticket number, and pages', async () => {
+    const { page } = b;
+    await page.goto('/cases');
+    await page.getByRole('row').nth(1).waitFor();
+    expect(await page.locator('.pager-position').textContent()).toMatch(/第 1 \/ \d+ 页 · 共 \d+ 条/);
+    await shot(page, 'case-list');
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.waitForURL('**/cases?page=2');
+    await expect.poll(() => page.locator('.pager-position').textContent()).toMatch(/^第 2 \//);
+    await page.getByLabel('工单号或关键词').fill(cases[1].ticketNo);
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe(`?q=${cases[1].ticketNo}`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('tbody tr').textContent()).toContain('已派遣');
+    await page.getByRole('button', { name: '清除条件' }).click();
+    await page.getByLabel('状态').selectOption('dispatched');
+    await page.getByLabel('仅看已超期').check();
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('?status=dispatched&overdue=true');
+    // The figures' drill-down links carry the same query.
+    await page.goto(`/cases?channel=hotline&q=${encodeURIComponent('E2E 队列案件')}`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(6);
+    expect(await page.getByLabel('来源渠道').inputValue()).toBe('hotline');
+    await page.goto(`/cases?channel=hotline&categoryCode=E01&q=${encodeURIComponent('E2E 队列案件')}`);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
+    await shot(page, 'case-list-filtered');
+  });
+
+  it('shows a case with its map, photos, reporter and timeline', async () => {
+    const { page } = b;
+    await dispatcher.photo(cases[0].id, png(120, 90, [30, 120, 60]), 'report');
+    await page.goto(`/cases/${cases[0].id}`);
+    await page.locator('.case-map canvas').waitFor();
+    await page.locator('.photo-gallery img').first().waitFor();
+    expect(await page.locator('.photo-gallery img').first().getAttribute('src')).toMatch(/^blob:/);
+    expect(await page.locator('.timeline-entry').count()).toBeGreaterThanOrEqual(4);
+    await shot(page, 'case-detail');
+  });
+
+  it('gives the department handler her inbox: accept, then report back with a photo', async () => {
+    const { page } = b;
+    await switchUser(page, 'department_handler');
+    expect(new URL(page.url()).pathname).toBe('/queue/department');
+    await caseRow(cases[1].ticketNo).waitFor();
+    await shot(page, 'department-queue');
+    await page.getByRole('button', { name: `办理案件 ${cases[1].ticketNo}` }).click();
+    await panel().getByRole('button', { name: '签收', exact: true }).click();
+    await panel().getByRole('button', { name: '确认签收' }).click();
+    await expect.poll(() => panel().locator('.action-buttons button').allTextContents()).toEqual(['办结反馈', '转办', '申请延期']);
+    await panel().getByRole('button', { name: '办结反馈', exact: true }).click();
+    const form = panel().locator('form[data-action="report_back"]');
+    await form.getByRole('button', { name: '确认办结反馈' }).click();
+    expect(await form.locator('.field-error').textContent()).toBe('请填写说明，或选用一个回复模板。');
+    await form.getByLabel('照片').setInputFiles({ name: 'done.png', mimeType: 'image/png', buffer: png(80, 60, [20, 60, 160]) });
+    await form.getByLabel('说明（必填）').fill('垃圾已清运，地面已冲洗。');
+    await shot(page, 'department-report-back');
+    await form.getByRole('button', { name: '确认办结反馈' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `案件 ${cases[1].ticketNo} 已办结反馈` }).count()).toBe(1);
+    const photos = await dispatcher.get<{ items: { stage: string }[] }>(`/api/v1/cases/${cases[1].id}/photos`);
+    expect(photos.items.map((p) => p.stage)).toEqual(['handling']);
+  });
+
+  it('lets the grid worker report from her phone with GPS and a camera photo, registered to her grid', async () => {
+    const { page } = b;
+    await b.context.grantPermissions(['geolocation'], { origin: b.baseURL });
+    await b.context.setGeolocation({ longitude: point.lon, latitude: point.lat });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await switchUser(page, 'grid_worker');
+    await page.getByRole('heading', { name: /待核查/ }).waitFor();
+    await page.getByRole('button', { name: '上报新事件' }).click();
+    const form = page.locator('form.patrol-form');
+    await form.getByLabel('案件类别').selectOption('E0102');
+    await form.getByLabel('事件描述').fill('巡查发现：路口垃圾桶满溢。');
+    await form.getByRole('button', { name: '使用当前位置' }).click();
+    await expect.poll(() => form.locator('.point-status').textContent()).toMatch(/^已选位置：经度/);
+    const input = form.locator('input[type="file"]');
+    expect([await input.getAttribute('accept'), await input.getAttribute('capture')]).toEqual(['image/*', 'environment']);
+    await input.setInputFiles({ name: 'patrol.png', mimeType: 'image/png', buffer: png(64, 64, [120, 100, 20]) });
+    await shot(page, 'grid-report-form');
+    await form.getByRole('button', { name: '上报', exact: true }).click();
+    await expect.poll(() => form.locator('.alert-success').textContent()).toMatch(/已上报并自动立案，工单号 \d{13}/);
+    const ticketNo = /工单号 (\d+)/.exec((await form.locator('.alert-success').textContent())!)![1];
+    const found = await dispatcher.get<{ items: { id: number; status: string; channel: string }[] }>(`/api/v1/cases?q=${ticketNo}`);
+    expect([found.items[0].status, found.items[0].channel]).toEqual(['registered', 'patrol']);
+    expect((await dispatcher.get<{ items: unknown[] }>(`/api/v1/cases/${found.items[0].id}/photos`)).items).toHaveLength(1);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('shows the grid worker what awaits her check in her grids', async () => {
+    const { page } = b;
+    await page.reload();
+    const card = page.locator('.case-card').filter({ hasText: cases[1].ticketNo });
+    await card.waitFor();
+    await card.getByRole('button', { name: `现场核查 ${cases[1].ticketNo}` }).click();
+    await card.getByTestId('work-panel').locator('.action-buttons').waitFor();
+    expect(await card.getByTestId('work-panel').locator('.action-buttons button').allTextContents()).toEqual(['核查通过', '核查不通过']);
+    await shot(page, 'grid-queue');
+  });
+});

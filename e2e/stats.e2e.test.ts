@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { shot, signIn, useBrowser } from './browser.js';
+
+describe('the figures', () => {
+  const b = useBrowser();
+  const caption = () => b.page.locator('main table caption').textContent();
+
+  it("shows this month's figures by department, as a chart and a table", async () => {
+    const { page } = b;
+    await signIn(page, 'leader');
+    await page.goto('/stats');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('绩效统计');
+    expect(await page.getByLabel('统计周期').inputValue()).toBe('thisMonth');
+    await expect.poll(caption).toMatch(/^按部门绩效统计/);
+    // ECharts draws SVG: bars are paths inside the chart's region.
+    await expect.poll(() => page.getByRole('img', { name: /受理与结案柱状图/ }).locator('svg').count()).toBe(1);
+    expect(await page.locator('main table tbody tr').last().textContent()).toContain('合计');
+    await shot(page, 'stats');
+  });
+
+  it('changes the period with the picker and keeps it in the address', async () => {
+    const { page } = b;
+    const before = await caption();
+    await page.getByLabel('统计周期').selectOption('lastMonth');
+    await page.waitForURL(/period=lastMonth/);
+    await expect.poll(caption).not.toBe(before);
+    await page.getByLabel('统计周期').selectOption('thisYear');
+    await page.waitForURL(/period=thisYear/);
+    await page.getByLabel('统计周期').selectOption('custom');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => page.locator('.period-picker .field-error').first().textContent()).toBe('请填写开始和结束日期。');
+    await page.getByLabel('开始日期').fill('2025-01-01');
+    await page.getByLabel('结束日期（含当天）').fill('2025-12-31');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL(/period=custom&first=2025-01-01&last=2025-12-31/);
+    await expect.poll(caption).toContain('2025');
+  });
+
+  it("links each area's row to its cases", async () => {
+    const { page } = b;
+    await page.getByLabel('统计维度').selectOption('adminUnit');
+    await expect.poll(caption).toMatch(/^按区域绩效统计/);
+    const link = page.getByRole('link', { name: /^查看崇川区在本周期受理的案件$/ });
+    const href = await link.getAttribute('href');
+    const drill = new URL(href!, b.baseURL);
+    expect(drill.pathname).toBe('/cases');
+    expect(drill.searchParams.get('adminUnitId')).toMatch(/^\d+$/);
+    expect(new Date(drill.searchParams.get('from')!).toISOString()).toBe('2024-12-31T16:00:00.000Z');
+    expect(new Date(drill.searchParams.get('to')!).toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    await shot(page, 'stats-by-area');
+    await link.click();
+    await page.waitForURL((url) => url.pathname === '/cases' && url.searchParams.has('adminUnitId'));
+    await page.goBack();
+    await page.waitForURL(/\/stats/);
+  });
+
+  it('downloads the figures as XLSX and CSV', async () => {
+    const { page } = b;
+    await expect.poll(caption).toMatch(/^按区域绩效统计/);
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
+    expect(xlsx.suggestedFilename()).toBe('case-figures-adminUnit-2024-12-31-2025-12-31.xlsx');
+    const bytes = fs.readFileSync((await xlsx.path())!);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
+    const text = fs.readFileSync((await csv.path())!, 'utf8');
+    expect(text.startsWith('\uFEFF标识 (key)')).toBe(true);
+    expect(text).toContain('崇川区');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: '已下载' }).count()).toBeGreaterThan(0);
+  });
+
+  it('reads in English too', async () => {
+    const { page } = b;
+    await page.getByLabel('语言 Language').selectOption('en');
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Figures');
+    await expect.poll(caption).toMatch(/^By area, /);
+    await shot(page, 'stats-en');
+    await page.getByLabel('语言 Language').selectOption('zh-CN');
+  });
+});

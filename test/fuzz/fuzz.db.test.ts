@@ -1,0 +1,239 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSession } from '../../src/accounts/accounts.repo.js';
+import { sealAudit, verifyAudit } from '../../src/core/audit-chain.js';
+import { sha256 } from '../../src/core/crypto.js';
+import { testInstance } from '../app.js';
+import { interiorPoint } from '../fixtures.js';
+import { operationsOf, type Operation } from '../openapi.js';
+import { fuzzRequests, type FuzzRequest } from './fuzz-request.js';
+
+/**
+ * Bad input, property-based: every operation in /api/openapi.json gets garbage (see
+ * fuzz-request.ts for the kinds), from the administrator and from nobody, and must answer it
+ * with a 4xx in the documented error shape, naming the field at fault, never with a 5xx.
+ * FUZZ_RUNS (default 20) requests per operation; FUZZ_SEED replays a run.
+ */
+
+const RUNS = Number(process.env.FUZZ_RUNS) || 20;
+const SEED = Number(process.env.FUZZ_SEED) || crypto.randomInt(1, 2 ** 31);
+console.info(`fuzz: ${RUNS} runs per operation, seed ${SEED} (replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS})`);
+
+const t = await testInstance();
+const operations = await operationsOf(t.app);
+const adminId = (await t.env.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
+
+afterAll(async () => { await t.close(); });
+
+/** A fresh administrator's session per request: the fuzzer may sign out, or change the password. */
+async function adminToken(): Promise<string> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  await insertSession(t.env.db, { tokenHash: sha256(token), userId: adminId, expiresAt: new Date(Date.now() + 3600_000), ip: null });
+  return token;
+}
+
+let addresses = 0;
+/** Each request from its own address, so the per-address limits of the public doors answer garbage, not 429. */
+function nextAddress(): string {
+  addresses += 1;
+  return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
+}
+
+/** An answer as the checks read it. */
+interface Answer {
+  statusCode: number;
+  headers: LightMyRequestResponse['headers'];
+  body: string;
+}
+
+async function send(request: FuzzRequest): Promise<Answer> {
+  const headers = { ...request.headers };
+  if (request.caller === 'admin' && !headers.authorization) headers.authorization = `Bearer ${await adminToken()}`;
+  // Streamed, so that the live stream, which never ends, can be let go once it has answered.
+  const abort = new AbortController();
+  const res = await t.app.inject({
+    method: request.method, url: request.url, headers, payload: request.payload, remoteAddress: nextAddress(), payloadAsStream: true, signal: abort.signal,
+  });
+  if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+    abort.abort();
+    return { statusCode: res.statusCode, headers: res.headers, body: '' };
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.stream()) chunks.push(chunk as Buffer);
+  return { statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** What is wrong with an answer to a fuzzed request, or null. */
+function fault(request: FuzzRequest, res: Answer): string | null {
+  const status = res.statusCode;
+  if (status >= 500) return `answered ${status}: ${res.body.slice(0, 300)}`;
+  if (request.forgedToken && status !== 401) return `answered ${status} to a forged token`;
+  if (request.schemaInvalid && status < 400) return `accepted a request its schema refuses with ${status}`;
+  if (status < 400) return null;
+  const type = String(res.headers['content-type'] ?? '');
+  if (request.url.startsWith('/open311/')) {
+    if (type.startsWith('text/xml')) {
+      return /^<\?xml[^>]*>\s*<errors>\s*<error>\s*<code>\d{3}<\/code>\s*<description>[^<]*<\/description>\s*<\/error>\s*<\/errors>\s*$/.test(res.body)
+        ? null : `Open311 XML error of the wrong shape: ${res.body.slice(0, 200)}`;
+    }
+    const body = parse(res.body);
+    const ok = Array.isArray(body) && body.length > 0 && body.every((e) => typeof e?.code === 'number' && e.code === status && typeof e.description === 'string' && e.description);
+    return ok && type.startsWith('application/json') ? null : `Open311 error of the wrong shape (${type}): ${res.body.slice(0, 200)}`;
+  }
+  if (!type.startsWith('application/json')) return `a ${status} answered as ${type}`;
+  const body = parse(res.body) as { error?: Record<string, unknown> } | undefined;
+  const error = body?.error;
+  if (!error || Object.keys(body).length !== 1) return `a ${status} without {"error":…}: ${res.body.slice(0, 200)}`;
+  const extra = Object.keys(error).filter((k) => !['code', 'message', 'field', 'details'].includes(k));
+  if (typeof error.code !== 'string' || !error.code || typeof error.message !== 'string' || !error.message || extra.length) return `error of the wrong shape: ${res.body.slice(0, 200)}`;
+  if (error.field !== undefined && (typeof error.field !== 'string' || !error.field)) return `error.field is not a name: ${res.body.slice(0, 200)}`;
+  if (status === 400 && error.code === 'invalid_input') {
+    if (!error.field) return `a validation failure names no field: ${res.body.slice(0, 200)}`;
+    if (request.faultyField !== undefined && error.field !== request.faultyField) return `named ${String(error.field)}, not ${request.faultyField}: ${String(error.message).slice(0, 200)}`;
+  }
+  return null;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A case taken in before the garbage, with the reporter's name and phone, to find intact after it. */
+let known: { id: number; ticketNo: string; view: Record<string, unknown>; cases: number; users: number };
+
+beforeAll(async () => {
+  const dispatcher = t.as(await t.login('dispatcher'));
+  const district = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320613').executeTakeFirstOrThrow();
+  const made = await dispatcher({
+    method: 'POST', url: '/api/v1/cases',
+    payload: { channel: 'hotline', requestType: 'complaint', description: "楼道堆物 <b>堵塞</b> ' OR 1=1 --", address: '崇川区某小区3栋', adminUnitId: district.id, reporter: { name: '王小明', phone: '13800138000' } },
+  });
+  expect(made.statusCode, made.body).toBe(201);
+  const view = (await dispatcher({ url: `/api/v1/cases/${made.json().id}` })).json();
+  known = { id: view.id, ticketNo: view.ticketNo, view, ...(await counts()) };
+});
+
+async function counts() {
+  const row = await t.env.db.selectNoFrom((eb) => [
+    eb.selectFrom('cases').select(eb.fn.countAll<string>().as('n')).as('cases'),
+    eb.selectFrom('users').select(eb.fn.countAll<string>().as('n')).as('users'),
+  ]).executeTakeFirstOrThrow();
+  return { cases: Number(row.cases), users: Number(row.users) };
+}
+
+it('finds every documented operation to walk', () => {
+  const keys = operations.map((op) => op.key);
+  expect(keys).toContain('GET /healthz');
+  expect(keys.some((k) => k.startsWith('POST /open311/v2/'))).toBe(true);
+  expect(keys.filter((k) => k.includes('/api/v1/')).length).toBeGreaterThan(40);
+});
+
+describe.each(operations.map((op): [string, Operation] => [op.key, op]))('%s', (_key, op) => {
+  it('answers garbage with a 4xx in the error shape, naming the field at fault, never a 5xx', { timeout: Math.max(60_000, RUNS * 1500) }, async () => {
+    await fc.assert(fc.asyncProperty(fuzzRequests(op), async (request) => {
+      const res = await send(request);
+      const problem = fault(request, res);
+      if (problem) throw new Error(`${request.caller} ${request.method} ${request.url.slice(0, 200)} [${request.label}]: ${problem}`);
+    }), { numRuns: RUNS, seed: SEED + operations.indexOf(op), endOnFailure: true });
+    expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('stored text', () => {
+  it('comes back as JSON data, never as a page, however much markup it holds', async () => {
+    const markup = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const district = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320612').executeTakeFirstOrThrow();
+    const made = await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'report', description: markup, address: markup, adminUnitId: district.id } });
+    expect(made.statusCode, made.body).toBe(201);
+    const { id, ticketNo } = made.json();
+    for (const res of [await dispatcher({ url: `/api/v1/cases/${id}` }), await dispatcher({ url: `/api/v1/cases?q=${encodeURIComponent('script')}` })]) {
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      // Kept exactly as typed, as data: the browser renders it through React, which escapes it.
+      expect(res.body).toContain(JSON.stringify(markup).slice(1, -1));
+    }
+    expect((await dispatcher({ url: `/api/v1/cases/${id}` })).json()).toMatchObject({ description: markup, address: markup });
+    expect((await dispatcher({ url: `/api/v1/cases/${id}` })).json()).toMatchObject({ id, ticketNo });
+
+    // Open311 clients show what residents wrote on their own pages: JSON as data, XML escaped.
+    const service = (await t.app.inject({ url: '/open311/v2/services.json' })).json()[0].service_code as string;
+    const grid = (await t.as(await t.login('admin'))({ url: `/api/v1/grids/${await someGridId()}` })).json();
+    const { lon, lat } = interiorPoint(grid.geometry);
+    const form = new URLSearchParams({ api_key: 'demo-open311-key', service_code: service, lat: String(lat), long: String(lon), description: markup, address_string: markup });
+    const posted = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    expect(posted.statusCode, posted.body).toBe(200);
+    const request = posted.json()[0].service_request_id as string;
+    const json = await t.app.inject({ url: `/open311/v2/requests/${request}.json` });
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.json()[0]).toMatchObject({ description: markup });
+    const xml = await t.app.inject({ url: `/open311/v2/requests/${request}.xml` });
+    expect(xml.headers['content-type']).toMatch(/^text\/xml/);
+    expect(xml.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(xml.body).not.toContain('<script>');
+  });
+});
+
+async function someGridId(): Promise<number> {
+  return (await t.env.db.selectFrom('grids').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+}
+
+describe('the running server', () => {
+  it('survives malformed HTTP on a real socket and keeps answering', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const raw = (bytes: string) => new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d) => { answer += d.toString('latin1'); });
+      socket.on('error', () => resolve(answer));
+      socket.on('close', () => resolve(answer));
+      socket.setTimeout(3000, () => socket.destroy());
+      socket.end(bytes);
+    });
+    const answers = await Promise.all([
+      raw('GARBAGE\r\n\r\n'),
+      raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Long: ${'a'.repeat(20_000)}\r\n\r\n`),
+      raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n'),
+      raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":'),
+      raw('GET /api/v1/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n'),
+      raw('GET /assets/..%2f..%2f..%2f..%2fetc%2fpasswd HTTP/1.1\r\nHost: x\r\n\r\n'),
+      raw('GET /%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      raw('GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'),
+    ]);
+    for (const answer of answers) {
+      expect(answer).not.toMatch(/^HTTP\/1\.1 5\d\d/);
+      expect(answer).not.toContain('root:x:0:0');
+    }
+    const alive = await fetch(`${address}/healthz`);
+    expect(alive.status).toBe(200);
+  });
+});
+
+describe('data already accepted', () => {
+  it('is neither lost nor altered by the garbage', async () => {
+    const after = await counts();
+    expect(after.cases).toBeGreaterThanOrEqual(known.cases);
+    expect(after.users).toBeGreaterThanOrEqual(known.users);
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const view = (await dispatcher({ url: `/api/v1/cases/${known.id}` })).json();
+    for (const field of ['ticketNo', 'description', 'address', 'channel', 'requestType', 'reporter', 'createdAt'] as const) {
+      expect(view[field], field).toEqual(known.view[field]);
+    }
+    // The timeline only grows: what happened to the case stays written.
+    const before = known.view.timeline as unknown[];
+    expect((view.timeline as unknown[]).slice(0, before.length)).toEqual(before);
+    await sealAudit(t.env.db, t.env.auditKey);
+    const chain = await verifyAudit(t.env.db, t.env.auditKey);
+    expect(chain.problems).toEqual([]);
+    expect(chain.ok).toBe(true);
+  });
+});

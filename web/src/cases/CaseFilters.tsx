@@ -1,0 +1,97 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CASE_STATUSES } from '../api/types';
+import { Button, Select, TextField } from '../ui';
+import { areaTree, type AdminUnitNode } from './api';
+import { dayEnd, dayOf, dayStart } from './case-query';
+import { CategorySelect } from './CategorySelect';
+import { DepartmentPicker } from './DepartmentPicker';
+import { useLoad } from './hooks';
+import { CHANNELS, type Category, type Department } from './types';
+
+interface FilterDraft {
+  status: string;
+  categoryCode: string;
+  channel: string;
+  adminUnitId: string;
+  departmentId?: number;
+  overdue: boolean;
+  q: string;
+  from: string;
+  to: string;
+}
+
+function draftOf(params: URLSearchParams): FilterDraft {
+  const statuses = params.getAll('status');
+  return {
+    status: statuses.length === 1 ? statuses[0] : '',
+    categoryCode: params.get('categoryCode') ?? '',
+    channel: params.get('channel') ?? '',
+    adminUnitId: params.get('adminUnitId') ?? '',
+    departmentId: params.get('departmentId') ? Number(params.get('departmentId')) : undefined,
+    overdue: params.get('overdue') === 'true',
+    q: params.get('q') ?? '',
+    from: dayOf(params.get('from') ?? undefined),
+    to: dayOf(params.get('to') ?? undefined, true),
+  };
+}
+
+function paramsOf(d: FilterDraft): URLSearchParams {
+  const p = new URLSearchParams();
+  const set = (k: string, v: string | undefined) => { if (v) p.set(k, v); };
+  set('status', d.status);
+  set('categoryCode', d.categoryCode);
+  set('channel', d.channel);
+  set('adminUnitId', d.adminUnitId);
+  set('departmentId', d.departmentId?.toString());
+  if (d.overdue) p.set('overdue', 'true');
+  set('q', d.q.trim());
+  if (d.from) p.set('from', dayStart(d.from));
+  if (d.to) p.set('to', dayEnd(d.to));
+  return p;
+}
+
+/** The areas down to townships, indented under their parents. */
+function flatten(nodes: readonly AdminUnitNode[], depth = 0): { value: string; label: string }[] {
+  return nodes.flatMap((n) => [{ value: String(n.id), label: `${'\u3000'.repeat(depth)}${n.name}` }, ...flatten(n.children, depth + 1)]);
+}
+
+export interface CaseFiltersProps {
+  params: URLSearchParams;
+  onApply: (params: URLSearchParams) => void;
+  categories: readonly Category[];
+  departments: readonly Department[];
+}
+
+/** The list's filters: state, category, channel, area, department, overdue, dates, and a ticket number or words. */
+export function CaseFilters({ params, onApply, categories, departments }: CaseFiltersProps) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState(() => draftOf(params));
+  const key = params.toString();
+  useEffect(() => setDraft(draftOf(new URLSearchParams(key))), [key]);
+  const areas = useLoad(() => areaTree(), []);
+  const areaOptions = useMemo(() => flatten(areas.value ?? []), [areas.value]);
+  const set = (change: Partial<FilterDraft>) => setDraft((d) => ({ ...d, ...change }));
+  const submit = (e: FormEvent) => { e.preventDefault(); onApply(paramsOf(draft)); };
+  const statusOptions = [{ value: 'open', label: t('cases.filter.open') }, ...CASE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))];
+  return (
+    <form className="case-filters" onSubmit={submit} role="search" aria-label={t('cases.filter.title')}>
+      <TextField label={t('cases.filter.q')} type="search" name="q" value={draft.q} onChange={(e) => set({ q: e.target.value })} hint={t('cases.filter.qHint')} className="filter-q" />
+      <Select label={t('cases.column.status')} name="status" value={draft.status} onChange={(e) => set({ status: e.target.value })} placeholder={t('cases.filter.all')} options={statusOptions} />
+      <CategorySelect label={t('cases.field.category')} categories={categories} withClasses value={draft.categoryCode} onChange={(categoryCode) => set({ categoryCode })} placeholder={t('cases.filter.all')} name="categoryCode" />
+      <Select label={t('cases.field.channel')} name="channel" value={draft.channel} onChange={(e) => set({ channel: e.target.value })} placeholder={t('cases.filter.all')}
+        options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
+      <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaOptions} />
+      <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
+      <TextField label={t('cases.filter.from')} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+      <TextField label={t('cases.filter.to')} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+      <label className="check">
+        <input type="checkbox" name="overdue" checked={draft.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> {t('cases.filter.overdue')}
+      </label>
+      <div className="form-actions">
+        <Button type="submit" variant="primary">{t('cases.filter.apply')}</Button>
+        <Button onClick={() => onApply(new URLSearchParams())}>{t('cases.filter.clear')}</Button>
+      </div>
+    </form>
+  );
+}

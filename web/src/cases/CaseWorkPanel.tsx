@@ -1,0 +1,51 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { Alert, Button, Spinner, StatusBadge, useErrorMessage } from '../ui';
+import { ActionPanel } from './ActionPanel';
+import { CaseFacts, CaseFlags } from './CaseFacts';
+import { PhotoGallery } from './PhotoGallery';
+import { useCase } from './useCase';
+import type { CaseDetail } from './types';
+
+export interface CaseWorkPanelProps {
+  caseId: number;
+  /** An action changed the case: the queue reads its list again. */
+  onChanged: (updated: CaseDetail) => void;
+  onClose: () => void;
+  /** Show the photos (the department's and the grid worker's queues work from them). */
+  withPhotos?: boolean;
+}
+
+/** A case worked on beside its queue: the facts needed to decide and the actions allowed now. */
+export function CaseWorkPanel({ caseId, onChanged, onClose, withPhotos }: CaseWorkPanelProps) {
+  const { t } = useTranslation();
+  const messageOf = useErrorMessage();
+  const { detail: c, error, reload, replace } = useCase(caseId);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: 'nearest' });
+  }, [caseId, c !== undefined]);
+  return (
+    <section className="work-panel" aria-labelledby={`work-${caseId}`} data-testid="work-panel">
+      <div className="work-panel-head">
+        <h2 id={`work-${caseId}`} ref={heading} tabIndex={-1}>
+          {c ? t('cases.detailHeading', { ticketNo: c.ticketNo }) : t('cases.detailTitle')}
+        </h2>
+        <Button variant="link" onClick={onClose}>{t('cases.closePanel')}</Button>
+      </div>
+      {!c && (error ? <Alert>{messageOf(error)}</Alert> : <Spinner />)}
+      {c && (
+        <>
+          <div className="case-badges"><StatusBadge status={c.status} /><CaseFlags c={c} /></div>
+          <p className="case-description">{c.description}</p>
+          <CaseFacts c={c} compact />
+          {withPhotos && <PhotoGallery caseId={c.id} refreshKey={c.version} />}
+          <p><Link to={`/cases/${c.id}`}>{t('cases.openCase')}</Link></p>
+          <ActionPanel detail={c} onReload={reload} onChanged={(updated) => { replace(updated); onChanged(updated); }} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { ApiError, api, session } from '../api/client';
+import type { AdminUnitRef, Page } from '../api/types';
+
+/** Shapes of the geography routes (src/geo/geo.service.ts, geo.boundaries.ts, geo-write.service.ts). */
+
+export type AdminLevel = 'city' | 'district' | 'township' | 'community';
+export type BoundaryLevel = AdminLevel | 'grid';
+
+/** GET /api/v1/admin-units: the tree under the caller's jurisdiction. */
+export interface AdminUnitNode extends AdminUnitRef {
+  level: AdminLevel;
+  children: AdminUnitNode[];
+}
+
+/** One row of GET /api/v1/grids. */
+export interface GridSummary {
+  id: number;
+  code: string;
+  name: string;
+  community: AdminUnitRef;
+  areaM2: number;
+  households: number | null;
+}
+
+/** A grid member; the phone is masked unless the caller's role needs it. */
+export interface GridMember {
+  id: number;
+  name: string;
+  organization: string | null;
+  userId: number | null;
+  phone: string | null;
+}
+
+export interface GridProperties {
+  id: number;
+  code: string;
+  name: string;
+  areaM2: number;
+  households: number | null;
+  adminUnits: AdminUnitRef[];
+  workers: GridMember[];
+  leader: GridMember | null;
+  liaisons: { policeOfficer: GridMember | null; judge: GridMember | null; prosecutor: GridMember | null; lawyer: GridMember | null };
+}
+
+/** GET /api/v1/grids/{id}. */
+export type GridFeature = Feature<Polygon | MultiPolygon, GridProperties>;
+
+export interface BoundaryProperties {
+  kind: 'adminUnit' | 'grid';
+  id: number;
+  code: string;
+  name: string;
+  level: BoundaryLevel;
+}
+
+/** GET /api/v1/geo/boundaries.geojson. */
+export type BoundaryCollection = FeatureCollection<Polygon | MultiPolygon, BoundaryProperties> & { adminUnitId: number | null; level: BoundaryLevel };
+
+/** GET /api/v1/geo/map-settings. */
+export interface Basemap {
+  tiles: string[];
+  crs: 'wgs84' | 'gcj02';
+  attribution: string | null;
+}
+
+export type ImportKind = 'admin-units' | 'grids' | 'grid-members';
+export const IMPORT_KINDS: ImportKind[] = ['admin-units', 'grids', 'grid-members'];
+
+/** 201 of POST /api/v1/geo/imports. */
+export interface ImportResult {
+  kind: ImportKind;
+  rows: number;
+  created: number;
+  updated: number;
+  removed: number;
+}
+
+/** One rejected row or feature (src/core/errors.ts ImportProblem). */
+export interface ImportProblem {
+  /** 1-based row of a sheet, 0-based feature of GeoJSON. */
+  index: number;
+  code?: string;
+  problems: string[];
+}
+
+export function fetchAdminTree(signal?: AbortSignal): Promise<AdminUnitNode[]> {
+  return api.get<{ items: AdminUnitNode[] }>('/api/v1/admin-units', { signal }).then((r) => r.items);
+}
+
+export function fetchGrids(adminUnitId: number, page: number, signal?: AbortSignal): Promise<Page<GridSummary>> {
+  return api.get<Page<GridSummary>>('/api/v1/grids', { query: { adminUnitId, page, pageSize: 20 }, signal });
+}
+
+export function fetchGrid(id: number, signal?: AbortSignal): Promise<GridFeature> {
+  return api.get<GridFeature>(`/api/v1/grids/${id}`, { signal });
+}
+
+/** Outlines at a level inside an area; the browser revalidates them by ETag, so a repeat costs a 304. */
+export function fetchBoundaries(query: { adminUnitId?: number; level?: BoundaryLevel }, signal?: AbortSignal): Promise<BoundaryCollection> {
+  return api.get<BoundaryCollection>('/api/v1/geo/boundaries.geojson', { query, signal });
+}
+
+export function fetchBasemap(signal?: AbortSignal): Promise<Basemap | null> {
+  return api.get<{ basemap: Basemap | null }>('/api/v1/geo/map-settings', { signal }).then((r) => r.basemap);
+}
+
+/** The problems of a rejected import, when the error is one. */
+export function importProblems(err: unknown): ImportProblem[] | null {
+  if (!(err instanceof ApiError) || err.code !== 'import_rejected') return null;
+  const problems = (err.details as { problems?: ImportProblem[] } | undefined)?.problems;
+  return Array.isArray(problems) ? problems : [];
+}
+
+/**
+ * Uploads an import file as multipart (field `file`) with XMLHttpRequest, the one browser API
+ * that reports upload progress; `onProgress` gets the fraction sent (0–1). Rejects with an
+ * ApiError like the rest of the client (a 422 carries the rejected rows in `details.problems`).
+ */
+export function uploadImport(kind: ImportKind, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<ImportResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/geo/imports?kind=${encodeURIComponent(kind)}`);
+    xhr.setRequestHeader('accept', 'application/json');
+    const token = session.token();
+    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total); };
+    xhr.upload.onload = () => onProgress(1);
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(xhr.response as ImportResult);
+      const error = (xhr.response as { error?: { code?: string; message?: string; field?: string; details?: unknown } } | null)?.error;
+      reject(new ApiError(xhr.status, error?.code ?? `http_${xhr.status}`, error?.message ?? xhr.statusText, error?.field, error?.details));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}

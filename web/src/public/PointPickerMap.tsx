@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FeatureCollection } from 'geojson';
+import { LngLatBounds, type GeoJSONSource, type Map as MapLibreMap } from 'maplibre-gl';
+import { MapView } from '../geo/MapView';
+import { Button } from '../ui/Button';
+import type { PickedPoint } from './PointField';
+
+function pointData(p: PickedPoint | null): FeatureCollection {
+  return { type: 'FeatureCollection', features: p ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: {} }] : [] };
+}
+
+/** Every coordinate of the outlines, to fit the map to them. */
+function boundsOf(outline: FeatureCollection): LngLatBounds | null {
+  const bounds = new LngLatBounds();
+  let any = false;
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') { bounds.extend([c[0], c[1] as number]); any = true; } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  for (const f of outline.features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
+  return any ? bounds : null;
+}
+
+/**
+ * Click (or tap) the map to place the point; keyboard users move the map with the arrow keys
+ * and take its centre. Loaded lazily, with MapLibre, by PointField.
+ */
+export default function PointPickerMap({ value, onPick, outline }: { value: PickedPoint | null; onPick: (p: PickedPoint) => void; outline?: FeatureCollection }) {
+  const { t } = useTranslation();
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+
+  useEffect(() => {
+    (mapRef.current?.getSource('picked') as GeoJSONSource | undefined)?.setData(pointData(value));
+  }, [value]);
+
+  const onLoad = (map: MapLibreMap) => {
+    mapRef.current = map;
+    if (outline) {
+      map.addSource('outline', { type: 'geojson', data: outline });
+      map.addLayer({ id: 'outline-fill', type: 'fill', source: 'outline', paint: { 'fill-color': '#0b57a4', 'fill-opacity': 0.08 } });
+      map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#0b57a4', 'line-width': 2 } });
+      const bounds = boundsOf(outline);
+      if (bounds && !value) map.fitBounds(bounds, { padding: 24, duration: 0 });
+    }
+    map.addSource('picked', { type: 'geojson', data: pointData(value) });
+    map.addLayer({ id: 'picked', type: 'circle', source: 'picked', paint: { 'circle-radius': 9, 'circle-color': '#9f1d20', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
+    map.getCanvas().style.cursor = 'crosshair';
+    map.on('click', (e) => pick.current({ lon: e.lngLat.lng, lat: e.lngLat.lat }));
+  };
+
+  return (
+    <div className="point-picker">
+      <p className="field-hint">{t('public.point.mapHint')}</p>
+      <div className="point-picker-map">
+        <MapView label={t('public.point.mapLabel')} center={value ? [value.lon, value.lat] : undefined} zoom={value ? 16 : 10} onLoad={onLoad} className="picker-map" />
+        <span className="crosshair" aria-hidden="true" />
+      </div>
+      <Button onClick={() => { const c = mapRef.current?.getCenter(); if (c) onPick({ lon: c.lng, lat: c.lat }); }}>{t('public.point.takeCentre')}</Button>
+    </div>
+  );
+}
