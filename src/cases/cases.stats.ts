@@ -310,7 +310,9 @@ export function figureSheet(figures: Figures): { columns: Column[]; rows: Cell[]
 
 /** A file name saying what and when: case-figures-department-2026-03-01-2026-04-01. */
 export function figureFileName(figures: Figures, extension: 'csv' | 'xlsx'): string {
-  return `case-figures-${figures.groupBy}-${figures.from.slice(0, 10)}-${figures.to.slice(0, 10)}.${extension}`;
+  // Dates as the city reads them: a year starting at midnight in Beijing is not named after 31 December.
+  const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+  return `case-figures-${figures.groupBy}-${day(figures.from)}-${day(figures.to)}.${extension}`;
 }
 
 /** The sheet as CSV lines, starting with a UTF-8 byte-order mark so that Excel reads the Chinese right. */
