@@ -336,6 +336,17 @@ describe('case list', () => {
     expect((await d2({ url: `/api/v1/cases?q=${d2Case.ticketNo}` })).json().items.map((c: { id: number }) => c.id)).toEqual([d2Case.id]);
   });
 
+  it("filters by grid, for a grid worker's round, and gives each case's version for bulk actions", async () => {
+    const [a, b] = [grids[0], grids[1]];
+    const inA = (await intake(dispatcher, hotline({ location: inside(a.boundary) }))).json();
+    await intake(dispatcher, hotline({ location: inside(b.boundary) }));
+    const page = (await dispatcher({ url: `/api/v1/cases?gridId=${a.id}&pageSize=200` })).json();
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((c: { gridId: number }) => c.gridId === a.id)).toBe(true);
+    expect(page.items.find((c: { id: number }) => c.id === inA.id)).toMatchObject({ version: expect.any(Number) });
+    expect((await dispatcher({ url: '/api/v1/cases?gridId=0' })).json().error.field).toContain('gridId');
+  });
+
   it('filters by status, channel, category, text and date, and pages', async () => {
     const all = (await dispatcher({ url: '/api/v1/cases?pageSize=200' })).json();
     expect(all.total).toBeGreaterThan(10);

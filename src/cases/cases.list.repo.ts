@@ -25,6 +25,7 @@ export interface CaseFilter {
   channel?: string;
   /** The lead or a supporting department. */
   departmentId?: number;
+  gridId?: number;
   overdue?: boolean;
   /** A ticket number finds that case only; other text is looked for in the description and address. */
   text?: string;
@@ -67,6 +68,7 @@ function filtered(q: CaseQuery, f: CaseFilter) {
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.categoryCode) q = q.where('category_code', 'like', `${escapeLike(f.categoryCode)}%`);
   if (f.channel) q = q.where('channel', '=', f.channel);
+  if (f.gridId) q = q.where('grid_id', '=', f.gridId);
   if (f.overdue) q = q.where('closed_at', 'is', null).where('due_at', '<', f.now);
   if (f.text && TICKET_NO.test(f.text)) {
     // An OR with the LIKEs below would read every case in scope; a ticket number is exact.

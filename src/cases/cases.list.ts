@@ -11,6 +11,7 @@ export interface CaseQuery {
   channel?: string;
   adminUnitId?: number;
   departmentId?: number;
+  gridId?: number;
   overdue?: boolean;
   q?: string;
   /** RFC 3339; received at or after. */
@@ -38,7 +39,7 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
     if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit');
   }
   return {
-    pathPrefix, adminUnitPath, status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId,
+    pathPrefix, adminUnitPath, status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
     overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, now,
   };
 }

@@ -61,6 +61,7 @@ const caseFilterFields = {
   channel: Type.Optional(literals(CHANNELS)),
   adminUnitId: Type.Optional(Type.Integer({ minimum: 1 })),
   departmentId: Type.Optional(Type.Integer({ minimum: 1, description: 'the lead or a supporting department' })),
+  gridId: Type.Optional(Type.Integer({ minimum: 1, description: 'the cases located in one grid (a grid worker\'s round)' })),
   overdue: Type.Optional(Type.Boolean()),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket number (13 or more digits) finds that case; other text, words in the description or address' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (RFC 3339)' })),

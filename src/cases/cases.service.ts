@@ -164,7 +164,7 @@ export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter
   const now = Date.now();
   return {
     items: rows.map((c) => ({
-      id: c.id, ticketNo: c.ticket_no, status: c.status, channel: c.channel, requestType: c.request_type, categoryCode: c.category_code,
+      id: c.id, ticketNo: c.ticket_no, version: c.version, status: c.status, channel: c.channel, requestType: c.request_type, categoryCode: c.category_code,
       triage: c.triage, urgency: c.urgency, description: c.description.slice(0, 200), address: c.address, location: c.lon === null ? null : { lon: c.lon, lat: c.lat },
       gridId: c.grid_id, department: c.department_id === null ? null : { id: c.department_id, name: departments.get(c.department_id)?.name ?? null },
       dueAt: c.due_at, overdue: !!c.due_at && c.due_at.getTime() < now && OPEN_STATUSES.has(c.status as Status), createdAt: c.created_at,
