@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useUser } from '../app/auth';
 import { Alert, Button, ScreenTitle, Spinner, useErrorMessage } from '../ui';
 import { listCases } from './api';
 import { CaseCard } from './CaseCard';
@@ -16,19 +15,19 @@ import './cases.css';
 export default function GridQueueScreen() {
   const { t } = useTranslation();
   const messageOf = useErrorMessage();
-  const user = useUser();
   const { categories } = useCatalogue();
   const { grids, outline, ready } = useMyGrids();
   const [reporting, setReporting] = useState(false);
   const [open, setOpen] = useState<number | null>(null);
   const [round, setRound] = useState(0);
   useLiveReload(() => setRound((r) => r + 1));
-  const area = user.jurisdiction?.id;
-  const cases = useLoad((signal) => listCases({ status: [...OPEN_STATUSES], adminUnitId: area, pageSize: 200 }, signal), [area, round]);
-  const mine = useMemo(() => {
-    const ids = new Set(grids.map((g) => g.id));
-    return (cases.value?.items ?? []).filter((c) => c.gridId !== null && ids.has(c.gridId));
-  }, [cases.value, grids]);
+  const gridKey = grids.map((g) => g.id).join(',');
+  // Her grids' open cases, asked grid by grid: a worker walks one or a few grids.
+  const cases = useLoad(async (signal) => {
+    const pages = await Promise.all(grids.map((g) => listCases({ status: [...OPEN_STATUSES], gridId: g.id, pageSize: 200 }, signal)));
+    return pages.flatMap((p) => p.items);
+  }, [gridKey, round]);
+  const mine = useMemo(() => [...(cases.value ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [cases.value]);
   const toVerify = mine.filter((c) => c.status === 'reported');
   const others = mine.filter((c) => c.status !== 'reported');
   const byCode = new Map(categories.map((c) => [c.code, c]));

@@ -73,6 +73,7 @@ export interface CaseQuery {
   channel?: string;
   adminUnitId?: number;
   departmentId?: number;
+  gridId?: number;
   overdue?: boolean;
   q?: string;
   from?: string;
