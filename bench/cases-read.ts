@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { DB } from '../src/core/db.types.js';
 import { exportBatchQuery } from '../src/cases/cases.export.repo.js';
 import { caseCountQuery, casePageQuery, type CaseFilter } from '../src/cases/cases.list.repo.js';
-import { LIST_WINDOW } from '../src/cases/cases.list.js';
+import { COUNT_CAP, FEW_UNITS, LIST_WINDOW } from '../src/cases/cases.list.js';
 import { caseCountsQuery } from '../src/cases/cases.stats.repo.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { generateCases } from './cases-generate.js';
@@ -22,6 +22,8 @@ export interface Latency { p50: number; p95: number; p99: number }
 
 export interface CasesReadFigures {
   cases: number;
+  /** The machine's load over the last 1, 5 and 15 minutes when the run ended: other work skews the figures. */
+  loadAverage: number[];
   generateSeconds: number | null;
   list: { requests: number; http: Latency; raw: Latency; ratio: number; kinds: Record<string, { http: Latency; raw: Latency }> };
   figures: { httpMs: number; rawMs: number; ratio: number; groups: number };
@@ -55,6 +57,8 @@ interface ListRequest { kind: string; user: string; query: Record<string, string
 
 interface World {
   paths: Map<string, string>;
+  /** Every admin unit's path, to read small areas unit by unit as the server does (cases.list.ts). */
+  unitPaths: string[];
   districts: { id: number; path: string }[];
   townships: { id: number; path: string }[];
   departments: number[];
@@ -73,7 +77,9 @@ async function readWorld(client: pg.Client): Promise<World> {
   const picked = [0, 1, 2, 5, 10, 20, 40, 80, 160, 320].map((i) => departments[Math.min(i, departments.length - 1)]);
   const tickets = (await client.query<{ ticket_no: string }>('select ticket_no from cases tablesample system (0.1) limit 50')).rows.map((r) => r.ticket_no);
   const newest = (await client.query<{ at: Date }>('select max(created_at) as at from cases')).rows[0].at;
+  const unitPaths = (await client.query<{ path: string }>('select path from admin_units')).rows.map((r) => r.path);
   return {
+    unitPaths,
     paths: new Map(users.map((u) => [u.username, u.username === 'admin' ? '' : u.path!])),
     districts: units.filter((u) => u.level === 'district').map((u) => ({ id: Number(u.id), path: u.path })),
     townships: units.filter((u) => u.level === 'township').map((u) => ({ id: Number(u.id), path: u.path })),
@@ -88,7 +94,11 @@ function listMix(w: World, perKind: number): ListRequest[] {
   const day = 86_400_000;
   const out: ListRequest[] = [];
   const add = (kind: string, user: string, query: Record<string, string | string[]>, filter: Partial<CaseFilter> = {}, page = 1, pageSize = 50) => {
-    out.push({ kind, user, query: { ...query, page: String(page), pageSize: String(pageSize) }, filter: { pathPrefix: w.paths.get(user)!, ...filter }, page, pageSize });
+    const pathPrefix = w.paths.get(user)!;
+    const prefix = filter.adminUnitPath ?? pathPrefix;
+    const under = prefix === '' ? [] : w.unitPaths.filter((p) => p.startsWith(prefix));
+    const unitPaths = under.length > 0 && under.length <= FEW_UNITS ? under : undefined;
+    out.push({ kind, user, query: { ...query, page: String(page), pageSize: String(pageSize) }, filter: { pathPrefix, unitPaths, ...filter }, page, pageSize });
   };
   const iso = (t: number) => new Date(t).toISOString();
   for (let i = 0; i < perKind; i++) {
@@ -212,7 +222,7 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
     const runRaw = async (r: ListRequest) => {
       const filter = { ...r.filter, now: new Date() };
       const page = casePageQuery(compiler, filter, r.pageSize + 1, (r.page - 1) * r.pageSize).compile();
-      const count = caseCountQuery(compiler, filter, LIST_WINDOW + 1).compile();
+      const count = caseCountQuery(compiler, filter, COUNT_CAP + 1).compile();
       await Promise.all([pool.query(page.sql, page.parameters as unknown[]), pool.query(count.sql, count.parameters as unknown[])]);
     };
     for (const r of mix.slice(0, 26)) { await get(r.user, `/api/v1/cases?${queryString(r.query)}`); await runRaw(r); } // warm-up
@@ -280,7 +290,7 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
     }
 
     return {
-      cases: options.cases, generateSeconds,
+      cases: options.cases, loadAverage: os.loadavg(), generateSeconds,
       list: { requests: mix.length, http: listHttp, raw: listRaw, ratio: listRaw.p95 / listHttp.p95, kinds },
       figures: { httpMs: median(figureRuns), rawMs: median(rawFigureRuns), ratio: median(rawFigureRuns) / median(figureRuns), groups },
       export: {

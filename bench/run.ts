@@ -169,6 +169,7 @@ function printCasesRead(r: CasesReadFigures): void {
   const e = r.export;
   line(`CSV export, ${e.rows.toLocaleString('en')} cases (s)`, `${e.seconds.toFixed(1)} (target < 60; ${Math.round(e.rowsPerSec).toLocaleString('en')} rows/s, ${e.megabytes.toFixed(0)} MB)`);
   line('  server resident memory, peak (MB)', `${e.peakRssMB.toFixed(0)} (target < 300; ${e.rssBeforeMB.toFixed(0)} before)`);
+  line('load average at the end (1, 5, 15 min)', r.loadAverage.map((l) => l.toFixed(1)).join(', '));
   if (e.rawSeconds !== null) line('  COPY of the same query (s)', `${e.rawSeconds.toFixed(1)} (${Math.round(e.rawRowsPerSec!).toLocaleString('en')} rows/s, ratio ${e.ratio!.toFixed(2)})`);
 }
 

@@ -29,6 +29,13 @@ import { defaultWebRoot, webCspDirectives, webRoutes } from './web.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** `/api/v1/cases?q=…&page=…`: what was asked for, without what was typed. */
+function withoutQueryValues(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  return `${url.slice(0, at)}?${url.slice(at + 1).split('&').map((pair) => `${pair.split('=')[0]}=…`).join('&')}`;
+}
+
 /** Where log lines go instead of stdout: tests read them to prove what is never logged. */
 export interface LogStream {
   write(line: string): void;
@@ -44,11 +51,10 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
       ...(options.logStream ? { stream: options.logStream } : {}),
       // Personal data never reaches the logs: no bodies, and no credentials from headers.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-      // Tokens and keys may come in query strings (EventSource, Open311's api_key): keep them out of the logs.
+      // Query strings carry tokens and keys (EventSource, Open311's api_key) and searches for names and phone
+      // numbers (q): the logs keep only the parameters' names.
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({
-          method: req.method, url: req.url.replace(/([?&](?:token|api_key)=)[^&]*/g, '$1[redacted]'), id: req.id,
-        }),
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: withoutQueryValues(req.url), id: req.id }),
       },
     },
     // Reuse a caller's request id when it is sane, so a trace can cross services.
@@ -80,7 +86,7 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
   registerMetrics(app);
   registerAuthentication(app, (token) => resolveActor(env, token));
 
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness and database reachability' } }, async (_request, reply) => {
+  app.get('/healthz', { schema: { tags: ['ops'], security: [], summary: 'Liveness and database reachability' } }, async (_request, reply) => {
     const database = await pingDatabase(env.db);
     return reply.status(database ? 200 : 503).send({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable' });
   });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
+import { buildApp, type LogStream } from '../src/app.js';
 import { auditKey } from '../src/core/audit-chain.js';
 import { loadConfig } from '../src/core/config.js';
 import { Cipher } from '../src/core/crypto.js';
@@ -24,15 +24,18 @@ export interface TestInstance {
   close(): Promise<void>;
 }
 
-/** A fresh database, optionally seeded with the small city, and an app over it. */
-export async function testInstance(options: { seed?: boolean } = {}): Promise<TestInstance> {
+/** A fresh database, optionally seeded with the small city, and an app over it; `log` captures its log lines. */
+export async function testInstance(options: { seed?: boolean; log?: { level: string; stream: LogStream } } = {}): Promise<TestInstance> {
   const database = await testDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `shiyu-test-${crypto.randomBytes(4).toString('hex')}`) });
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `shiyu-test-${crypto.randomBytes(4).toString('hex')}`) }),
+    ...(options.log ? { logLevel: options.log.level } : {}),
+  };
   const key = crypto.randomBytes(32);
   const env: Env = { db: database.db, config, cipher: new Cipher(key), auditKey: auditKey(key) };
   await ensureCaseCatalogue(env);
   if (options.seed !== false) await seedDemo(env, SMALL_CITY);
-  const app = await buildApp(env);
+  const app = await buildApp(env, { logStream: options.log?.stream });
   const tokens = new Map<string, string>();
   return {
     env,

@@ -108,7 +108,7 @@ describe.runIf(BACKEND === 'postgres')('several server processes on one PostgreS
   let cityId: number;
 
   beforeAll(async () => {
-    site = await seededSite(['--history-cases', '0']);
+    site = await seededSite(['--grids-per-community', '1', '--history-cases', '0']);
     servers = await Promise.all([serve(site, []), serve(site, [])]);
     proxy = await roundRobinProxy(servers);
     const dispatcher = await signIn(proxy.url, 'dispatcher');

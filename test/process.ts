@@ -296,6 +296,8 @@ export interface PrivatePostgres {
   /** `pg_ctl stop -m immediate` by default: every backend dies at once, as in a crash. */
   stop(mode?: 'immediate' | 'fast'): void;
   destroy(): void;
+  /** What the server wrote to its log so far. */
+  log(): string;
 }
 
 /** The newest Debian PostgreSQL server binaries (`apt-get install postgresql`), or null. */
@@ -339,6 +341,7 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
       if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       running = false;
     },
+    log: () => fs.readFileSync(path.join(dir, 'log'), 'utf8'),
   };
 }
 

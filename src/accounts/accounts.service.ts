@@ -7,6 +7,7 @@ import type { Env } from '../core/env.js';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
+import { departmentsById } from '../org/org.service.js';
 import * as repo from './accounts.repo.js';
 import type { LoginThrottle } from './login-throttle.js';
 
@@ -166,6 +167,9 @@ export async function createUser(env: Env, ctx: RequestContext, input: NewUser):
     path = unitPath;
   } else if (prefix !== '' && input.role !== 'citizen') {
     throw new ValidationError('jurisdictionId', 'only an instance-wide administrator may create instance-wide staff');
+  }
+  if (input.departmentId != null && !(await departmentsById(env, [input.departmentId])).has(input.departmentId)) {
+    throw new ValidationError('departmentId', `department ${input.departmentId} does not exist`);
   }
   if (await repo.findUserByUsername(env.db, input.username)) throw new ConflictError(`username ${input.username} is taken`, 'username');
   const passwordHash = await hashPassword(input.password);

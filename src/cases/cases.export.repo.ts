@@ -12,22 +12,23 @@ export interface ExportCursor {
 }
 
 /**
- * A case as the export reads it, times in milliseconds since 1970; the last field is its cursor.
- * Nothing personal: no reporter, and no description, which reporters fill with names and numbers.
+ * A case as the export reads it: times in milliseconds since 1970, names looked up, and last its
+ * cursor. Nothing personal: no reporter, and no description, which reporters fill with names and numbers.
  */
 export type ExportCase = [
   id: number, ticketNo: string, createdMs: number, channel: string, requestType: string, categoryCode: string | null,
-  triage: string | null, status: string, urgency: string, path: string, gridId: number | null, address: string | null,
-  departmentId: number | null, dueMs: number | null, closedMs: number | null, satisfaction: number | null, cursorAt: string,
+  categoryName: string | null, triage: string | null, status: string, urgency: string, district: string | null,
+  township: string | null, community: string | null, gridCode: string | null, address: string | null, leadDepartment: string | null,
+  dueMs: number | null, closedMs: number | null, satisfaction: number | null, cursorAt: string,
 ];
 
 /**
- * The next batch of an export: the matching cases after `cursor` in list order. Each batch is its own
- * short query, so an export of a million cases holds no transaction open and, on the embedded
- * database, lets other requests in between. The batch comes back as one JSON text rather than
- * thousands of rows: the server parses it in one go and drops it as soon as it is written, so memory
- * stays flat however long the file (rows arriving one by one would outlive the young generation
- * and pile up in the old).
+ * The next batch of an export: the matching cases after `cursor` in list order, as one text of
+ * ExportCase JSON arrays, a line each (null when none are left). Each batch is its own short query, so an export of a
+ * million cases holds no transaction open and, on the embedded database, lets other requests in
+ * between. One text rather than a row object per case: the server turns it into CSV a few lines at a
+ * time and lets go of each at once, where rows arriving one by one would outlive V8's young
+ * generation and pile up in the old, growing the server with the length of the file.
  */
 export function exportBatchQuery(db: Conn, f: CaseFilter, cursor: ExportCursor | null, limit: number) {
   const batch = newestFirst(db, f, (q) => {
@@ -37,18 +38,23 @@ export function exportBatchQuery(db: Conn, f: CaseFilter, cursor: ExportCursor |
       'address', 'department_id', 'due_at', 'closed_at', 'satisfaction',
     ]);
   }, limit);
-  const ms = (column: string) => sql`(extract(epoch from ${sql.ref(`b.${column}`)}) * 1000)::bigint`;
+  const b = (column: string) => sql.ref(`b.${column}`);
+  const ms = (column: string) => sql`(extract(epoch from ${b(column)}) * 1000)::bigint`;
+  // Names are looked up for the batch's cases only, after the limit: a thousand index probes.
+  const unit = (level: number) => sql`(select u.name from admin_units u where u.id = nullif(split_part(${b('path')}, '/', ${sql.lit(level + 1)}), '')::bigint)`;
   const fields = [
-    sql.ref('b.id'), sql.ref('b.ticket_no'), ms('created_at'), sql.ref('b.channel'), sql.ref('b.request_type'), sql.ref('b.category_code'),
-    sql.ref('b.triage'), sql.ref('b.status'), sql.ref('b.urgency'), sql.ref('b.path'), sql.ref('b.grid_id'), sql.ref('b.address'),
-    sql.ref('b.department_id'), ms('due_at'), ms('closed_at'), sql.ref('b.satisfaction'), sql`${sql.ref('b.created_at')}::text`,
+    b('id'), b('ticket_no'), ms('created_at'), b('channel'), b('request_type'), b('category_code'),
+    sql`(select k.name from case_categories k where k.code = ${b('category_code')})`, b('triage'), b('status'), b('urgency'),
+    // The path is /city/district/township/community/; a case placed at a township has no community.
+    unit(2), unit(3), unit(4), sql`(select g.code from grids g where g.id = ${b('grid_id')})`, b('address'),
+    sql`(select d.name from departments d where d.id = ${b('department_id')})`,
+    ms('due_at'), ms('closed_at'), b('satisfaction'), sql`${b('created_at')}::text`,
   ];
   return db.selectFrom(sql<object>`${batch}`.as('b')).select(
-    sql<string | null>`json_agg(json_build_array(${sql.join(fields)}) order by ${sql.ref('b.created_at')} desc, ${sql.ref('b.id')} desc)::text`.as('cases'),
+    sql<string | null>`string_agg(json_build_array(${sql.join(fields)})::text, chr(10) order by ${b('created_at')} desc, ${b('id')} desc)`.as('cases'),
   );
 }
 
-export async function exportBatch(db: Conn, f: CaseFilter, cursor: ExportCursor | null, limit: number): Promise<ExportCase[]> {
-  const { cases } = await exportBatchQuery(db, f, cursor, limit).executeTakeFirstOrThrow();
-  return cases === null ? [] : (JSON.parse(cases) as ExportCase[]);
+export async function exportBatch(db: Conn, f: CaseFilter, cursor: ExportCursor | null, limit: number): Promise<string | null> {
+  return (await exportBatchQuery(db, f, cursor, limit).executeTakeFirstOrThrow()).cases;
 }

@@ -19,6 +19,11 @@ export interface CaseFilter {
   pathPrefix: string;
   /** An admin unit's subtree inside it. */
   adminUnitPath?: string;
+  /**
+   * The path of every unit in that subtree (or in the jurisdiction), when they are few: a township
+   * or a community. Each path is then read on its own, in order, and the few merged.
+   */
+  unitPaths?: string[];
   status?: string[];
   /** A category and its subclasses. */
   categoryCode?: string;
@@ -41,21 +46,24 @@ export interface CaseFilter {
 export const TICKET_NO = /^\d{13,}$/;
 
 /**
- * The matching cases as one query, or two when a department is asked for: the cases it leads
- * (cases.department_id, kept equal to the active lead assignment) and those it supports. Apart, each
+ * The matching cases as one query, or as a few read apart and merged. A department's are the cases it
+ * leads (cases.department_id, kept equal to the active lead assignment) and those it supports. Apart, each
  * has a plan that holds at any size: a bureau leads hundreds of thousands of cases and its branch
  * walks them newest first; the cases a department supports are few, but the planner cannot tell
  * how few and would walk every case to find them, so their ids are read first (`= any(array(…))`).
  */
-function branches(db: Conn, f: CaseFilter) {
+function branches(db: Conn, f: CaseFilter): CaseQuery[] {
   const base = db.selectFrom('cases');
-  if (!f.departmentId) return [filtered(base, f)];
-  const supported = db.selectFrom('case_assignments').select('case_id')
-    .where('department_id', '=', f.departmentId).where('active', '=', true).where('role', '=', 'support');
-  return [
-    filtered(base.where('department_id', '=', f.departmentId), f),
-    filtered(base.where('id', '=', sql<number>`any(array(${supported}))`), f),
-  ];
+  let roots: CaseQuery[] = [base];
+  if (f.departmentId) {
+    const supported = db.selectFrom('case_assignments').select('case_id')
+      .where('department_id', '=', f.departmentId).where('active', '=', true).where('role', '=', 'support');
+    roots = [base.where('department_id', '=', f.departmentId), base.where('id', '=', sql<number>`any(array(${supported}))`)];
+  }
+  // A small area's cases are a sliver of the city's: walking the whole city newest first to find
+  // them would read hundreds of thousands of cases, where each of its units' own paths is in order.
+  const places = f.unitPaths ?? [null];
+  return roots.flatMap((root) => places.map((path) => filtered(path === null ? root : root.where('path', '=', path), f)));
 }
 
 export type CaseQuery = SelectQueryBuilder<DB, 'cases', object>;
@@ -63,8 +71,8 @@ export type CaseQuery = SelectQueryBuilder<DB, 'cases', object>;
 function filtered(q: CaseQuery, f: CaseFilter) {
   if (f.adminUnitPath !== undefined && !f.adminUnitPath.startsWith(f.pathPrefix)) q = q.where(({ lit }) => lit(false));
   const prefix = f.adminUnitPath ?? f.pathPrefix;
-  // `path like '%'` would only cost the planner its estimate.
-  if (prefix !== '') q = q.where('path', 'like', `${escapeLike(prefix)}%`);
+  // `path like '%'` would only cost the planner its estimate; unit paths are matched exactly (branches).
+  if (prefix !== '' && !f.unitPaths) q = q.where('path', 'like', `${escapeLike(prefix)}%`);
   if (f.status?.length) q = q.where('status', 'in', f.status);
   if (f.categoryCode) q = q.where('category_code', 'like', `${escapeLike(f.categoryCode)}%`);
   if (f.channel) q = q.where('channel', '=', f.channel);
@@ -94,8 +102,8 @@ export function newestFirst<O>(
 ) {
   const parts = branches(db, f).map((q) => select(q).orderBy('created_at', 'desc').orderBy('id', 'desc'));
   if (parts.length === 1) return parts[0].limit(limit).offset(offset);
-  const [lead, support] = parts.map((q) => q.limit(offset + limit));
-  return db.selectFrom(sql<O>`(${lead} union all ${support})`.as('m')).selectAll()
+  const cut = parts.map((q) => q.limit(offset + limit));
+  return db.selectFrom(sql<O>`(${sql.join(cut, sql` union all `)})`.as('m')).selectAll()
     .orderBy(receivedAt, 'desc').orderBy(sql`id`, 'desc').limit(limit).offset(offset);
 }
 
@@ -108,10 +116,10 @@ export async function casePage(db: Conn, f: CaseFilter, limit: number, offset: n
   return (await casePageQuery(db, f, limit, offset).execute()) as CaseRow[];
 }
 
-/** How many cases match, counting no further than `cap` (a department's two branches, `cap` each). */
+/** How many cases match, counting no further than `cap` (`cap` in each branch, when there are several). */
 export function caseCountQuery(db: Conn, f: CaseFilter, cap: number) {
   const parts = branches(db, f).map((q) => q.select(sql.lit(1).as('one')).limit(cap));
-  const matches = parts.length === 1 ? sql<{ one: number }>`${parts[0]}` : sql<{ one: number }>`(${parts[0]} union all ${parts[1]})`;
+  const matches = parts.length === 1 ? sql<{ one: number }>`${parts[0]}` : sql<{ one: number }>`(${sql.join(parts, sql` union all `)})`;
   return db.selectFrom(matches.as('matches')).select((eb) => eb.fn.countAll<number>().as('n'));
 }
 

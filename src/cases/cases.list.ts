@@ -39,7 +39,18 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
     if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit');
   }
   return {
-    pathPrefix, adminUnitPath, status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
+    pathPrefix, adminUnitPath, unitPaths: await fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
     overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, now,
   };
+}
+
+/** A township has a dozen or two units under it, a district hundreds: past this, one ordered walk beats a merge. */
+export const FEW_UNITS = 32;
+
+/** The paths of every unit under a prefix, when there are few of them. */
+async function fewUnitPaths(env: Env, prefix: string): Promise<string[] | undefined> {
+  if (prefix === '') return undefined;
+  const ids = await geo.unitIdsUnder(env, prefix);
+  if (ids.length === 0 || ids.length > FEW_UNITS) return undefined;
+  return (await Promise.all(ids.map((id) => geo.unitPath(env, id)))).filter((p): p is string => p !== null);
 }

@@ -106,8 +106,6 @@ program.command('import')
       if (kind) throw new InvalidArgumentError('--all restores a whole instance: give no kind');
       const bar = progressBar();
       const restored = await restoreFromFile(loadConfig(), opts.all, bar.update).finally(() => bar.stop());
-      // Rows the source had not sealed yet join the chain now, with the same key.
-      await withInstance(async () => {});
       console.log(`Restored ${restored.tables} tables (${restored.rows} rows) and ${restored.files} photo files from ${opts.all}.`);
       return;
     }

@@ -6,6 +6,7 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { sql, type Transaction } from 'kysely';
+import { sealAudit } from './audit-chain.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { DB } from './db.types.js';
@@ -230,9 +231,7 @@ async function backupLines(file: string): Promise<AsyncIterator<string>> {
  * read from `lines` already.
  */
 async function restoreBackup(env: Env, header: BackupHeader, lines: AsyncIterator<string>, onProgress?: (stage: string, done: number, total: number) => void): Promise<BackupSummary> {
-  if (header.keyCheck !== keyCheck(env)) {
-    throw new RestoreRefusedError('this backup was made with another secret key: restore with the key of the instance it came from (SHIYU_SECRET_KEY, or its DATA_DIR/secret.key)');
-  }
+  requireKey(env, header);
   const summary: BackupSummary = { tables: 0, rows: 0, files: 0 };
   await env.db.transaction().execute(async (trx) => {
     const tables = new Map((await tablesInOrder(trx)).map((t) => [t.name, t]));
@@ -319,8 +318,24 @@ async function restoreBackup(env: Env, header: BackupHeader, lines: AsyncIterato
     for (const [name, value] of Object.entries(sequences ?? {})) {
       if (value !== null) await sql`select setval(${quote(name)}, ${value}, true) where to_regclass(${quote(name)}) is not null`.execute(trx);
     }
+    // Whatever the backup said of its sequences, no identity may hand out an id already taken.
+    const { rows: identities } = await sql<{ table: string; column: string }>`
+      select table_name as "table", column_name as "column" from information_schema.columns
+      where table_schema = current_schema() and is_identity = 'YES'`.execute(trx);
+    for (const { table: name, column } of identities) {
+      await sql`select setval(seq, top) from (
+          select pg_get_serial_sequence(${quote(name)}, ${column}) as seq, (select max(${sql.ref(column)}) from ${sql.table(name)}) as top
+        ) s where top is not null and top > coalesce(pg_sequence_last_value(seq::regclass), 0)`.execute(trx);
+    }
   });
   return summary;
+}
+
+/** Refuses a key other than the one the backup was made with: its personal data and audit chain would be unreadable. */
+function requireKey(env: Env, header: BackupHeader): void {
+  if (header.keyCheck !== keyCheck(env)) {
+    throw new RestoreRefusedError('this backup was made with another secret key: restore with the key of the instance it came from (SHIYU_SECRET_KEY, or its DATA_DIR/secret.key)');
+  }
 }
 
 /** Refuses a database that holds anything: a restore never mixes two instances' rows. */
@@ -363,7 +378,7 @@ export async function exportToFile(env: Env, file: string, onProgress?: (stage: 
 /**
  * Restores the backup in `file` into the configured database, which must be empty: builds the
  * schema the backup was made at, loads it in one transaction, then migrates on to this
- * version's schema. The secret key must be the one the backup was made with.
+ * version's schema and seals the audit chain. The secret key must be the one the backup was made with.
  */
 export async function restoreFromFile(config: Config, file: string, onProgress?: (stage: string, done: number, total: number) => void): Promise<BackupSummary> {
   const lines = await backupLines(file);
@@ -374,11 +389,14 @@ export async function restoreFromFile(config: Config, file: string, onProgress?:
   const instance = await openInstance(config, { migrate: false });
   try {
     const { db } = instance.env;
+    requireKey(instance.env, header);
     const { rows } = await sql<{ present: boolean }>`select to_regclass('kysely_migration') is not null as present`.execute(db);
     if (rows[0].present) await requireEmpty(db);
     await migrateTo(db, header.migration);
     const summary = await restoreBackup(instance.env, header, lines, onProgress);
     await migrateToLatest(db);
+    // Rows the source had not sealed yet join the chain now, with the same key.
+    await sealAudit(db, instance.env.auditKey);
     return summary;
   } finally {
     await instance.close();

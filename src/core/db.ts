@@ -49,10 +49,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.poolSize ?? 10,
       types: pgTypes,
       options: options.schema ? `-c search_path=${options.schema}` : undefined,
-      connectionTimeoutMillis: 10_000,
+      // How long a request waits for a connection, new or from the pool, before it is answered 503:
+      // with the database gone, requests queued behind failing connects wait this long.
+      connectionTimeoutMillis: 5_000,
     });
-    // An idle client losing its server (a database restart) must not crash the process.
+    // A client losing its server (a database restart) must not crash the process. The pool
+    // listens on idle clients only; one checked out (between two queries of a transaction,
+    // or as its query fails) emits 'error' with no listener, which kills the process. It is
+    // unusable afterwards: its next query fails, and the pool drops it when it is released.
     pool.on('error', () => {});
+    pool.on('connect', (client) => { client.on('error', () => {}); });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { ValidationError } from '../core/errors.js';
+import { ImportRejectedError, ValidationError, type ImportProblem } from '../core/errors.js';
+import { unstorableText } from '../core/text.js';
 
 /** One row of a CSV/XLSX sheet or one GeoJSON feature, before it is checked. */
 export interface ImportRow {
@@ -40,14 +41,22 @@ export function detectFormat(content: Buffer, filename?: string, mediaType?: str
 /** Reads a file into rows; a file that cannot be read at all is refused naming the file. */
 export async function readImportFile(content: Buffer, format: ImportFormat): Promise<ImportRow[]> {
   if (content.length === 0) throw new ValidationError('file', 'the file is empty');
-  switch (format) {
-    case 'geojson':
-      return readGeoJson(content);
-    case 'csv':
-      return readCsv(content);
-    case 'xlsx':
-      return readXlsx(content);
+  const rows = format === 'geojson' ? readGeoJson(content) : format === 'csv' ? readCsv(content) : await readXlsx(content);
+  refuseUnstorable(rows);
+  return rows;
+}
+
+/** Text the database cannot hold (src/core/text.ts): rows with it are refused here, each named, not failed on as a 500. */
+function refuseUnstorable(rows: ImportRow[]): void {
+  const problems: ImportProblem[] = [];
+  for (const row of rows) {
+    const found = Object.entries(row.props).flatMap(([name, value]) => {
+      const reason = unstorableText(name) ?? (typeof value === 'string' ? unstorableText(value) : null);
+      return reason ? [`${name.replace(/\u0000/g, '')} ${reason}`] : [];
+    });
+    if (found.length) problems.push({ index: row.index, problems: found });
   }
+  if (problems.length) throw new ImportRejectedError(`${problems.length} rows hold text that cannot be stored; nothing was imported`, problems);
 }
 
 function readGeoJson(content: Buffer): ImportRow[] {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, ValidationError } from '../core/errors.js';
+import { unstorableText } from '../core/text.js';
 
 /**
  * A POSTed service request as it arrived: form fields (each possibly repeated, as
@@ -16,8 +17,15 @@ export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
 /** application/x-www-form-urlencoded text → fields, keeping repeated names. */
 export function parseUrlEncoded(body: string): Map<string, string[]> {
   const fields = new Map<string, string[]>();
-  for (const [name, value] of new URLSearchParams(body)) fields.set(name, [...(fields.get(name) ?? []), value]);
+  for (const [name, value] of new URLSearchParams(body)) addField(fields, name, value);
   return fields;
+}
+
+/** Text the database cannot hold (src/core/text.ts) is refused here, the field named, not failed on as a 500. */
+function addField(fields: Map<string, string[]>, name: string, value: string): void {
+  const reason = unstorableText(name) ?? unstorableText(value);
+  if (reason) throw new ValidationError(name.replace(/\u0000/g, ''), `${name.replace(/\u0000/g, '')} ${reason}`);
+  fields.set(name, [...(fields.get(name) ?? []), value]);
 }
 
 /** Reads the body of POST requests: urlencoded (parsed by the plugin's parser) or multipart. */
@@ -36,8 +44,7 @@ export async function readSubmission(request: FastifyRequest): Promise<Submissio
         }
         submission.media = { buffer: await part.toBuffer(), filename: part.filename, declaredType: part.mimetype };
       } else {
-        const value = typeof part.value === 'string' ? part.value : String(part.value);
-        submission.fields.set(part.fieldname, [...(submission.fields.get(part.fieldname) ?? []), value]);
+        addField(submission.fields, part.fieldname, typeof part.value === 'string' ? part.value : String(part.value));
       }
     }
   } catch (err) {

@@ -2,7 +2,8 @@ import { validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { fillPath, queryString, type JsonSchema, type Operation, type ParameterPlace } from '../openapi.js';
+import { unstorableText } from '../../src/core/text.js';
+import { encodeText, fillPath, queryString, type JsonSchema, type Operation, type ParameterPlace } from '../openapi.js';
 import { boundaryBreakers, HOSTILE_STRINGS, hugeString, slotsOf, validValue, wildString, wrongTyped, type Slot } from './schema-values.js';
 
 /**
@@ -72,13 +73,17 @@ function fieldOf(issue: ErrorObject, context: string): string {
 }
 
 /** The fields Ajv finds at fault in what the server will receive. */
-export function faultsOf(op: Operation, received: { path: Record<string, string>; query: Record<string, string | string[]>; header: Record<string, string>; body?: unknown; hasBody: boolean }): Set<string> {
+function faultsOf(op: Operation, received: { path: Record<string, string>; query: Record<string, string | string[]>; header: Record<string, string>; body?: unknown; hasBody: boolean }): Set<string> {
   const v = validatorsOf(op);
   const faults = new Set<string>();
   const check = (part: keyof PartValidators, value: unknown) => {
     const validate = v[part];
     if (!validate) return;
-    if (!validate(structuredClone(value))) for (const issue of validate.errors ?? []) faults.add(fieldOf(issue, CONTEXT[part]));
+    // Validated as the server does, coercing in place ('x' → ['x'] for a list).
+    const data = structuredClone(value);
+    if (!validate(data)) for (const issue of validate.errors ?? []) faults.add(fieldOf(issue, CONTEXT[part]));
+    // The server also refuses, in every validated part, text the database cannot store.
+    for (const path of unstorablePaths(data)) faults.add(path.length ? path.join('.') : CONTEXT[part]);
   };
   check('path', received.path);
   if (op.body) check('body', received.hasBody ? received.body : undefined);
@@ -86,6 +91,21 @@ export function faultsOf(op: Operation, received: { path: Record<string, string>
   // Header names arrive lower-cased.
   check('header', Object.fromEntries(Object.entries(received.header).map(([k, val]) => [k.toLowerCase(), val])));
   return faults;
+}
+
+/** Where the server finds text it will not store; as deep as it looks (src/core/http/validation.ts). */
+function unstorablePaths(value: unknown, path: string[] = []): string[][] {
+  if (typeof value === 'string') return unstorableText(value) ? [path] : [];
+  if (value === null || typeof value !== 'object' || path.length > 32) return [];
+  return Object.entries(value).flatMap(([k, item]) => unstorablePaths(item, [...path, k]));
+}
+
+/**
+ * A query value as the server reads it: a lone surrogate travels as bytes that are not UTF-8,
+ * and a value that does not decode is kept as sent, percent signs and all.
+ */
+function asReceived(text: string): string {
+  return unstorableText(text)?.includes('surrogate') ? encodeText(text) : text;
 }
 
 /** Text as it travels in a URL or header. */
@@ -101,7 +121,7 @@ function headerSafe(name: string, value: string): string {
     validateHeaderValue(name, value);
     return value;
   } catch {
-    return encodeURIComponent(value);
+    return encodeText(value);
   }
 }
 
@@ -178,11 +198,29 @@ function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
   return fc.oneof(...options);
 }
 
-function validParts(op: Operation): fc.Arbitrary<Parts> {
+/**
+ * Values of records that exist, by the path segment and parameter naming them (`cases/{id}`,
+ * `photos/{photoId}`), so that requests reach past "not found" into the services.
+ */
+export type RecordPools = Record<string, readonly string[]>;
+
+/** `cases/{id}` for the parameter `id` of `/api/v1/cases/{id}/duplicates`. */
+export function poolKey(path: string, name: string): string {
+  const segments = path.split('/');
+  const at = segments.findIndex((s) => s.startsWith(`{${name}}`));
+  return `${segments[at - 1]}/{${name}}`;
+}
+
+function validParts(op: Operation, pools: RecordPools = {}): fc.Arbitrary<Parts> {
   const place = (where: ParameterPlace) => {
     const params = op.parameters.filter((p) => p.in === where);
+    const value = (name: string, schema: JsonSchema) => {
+      const generic = validValue(schema, where === 'path' ? PATH_HINTS : {}, name);
+      const pool = where === 'path' ? pools[poolKey(op.path, name)] : undefined;
+      return pool?.length ? fc.oneof({ arbitrary: fc.constantFrom(...pool), weight: 3 }, { arbitrary: generic, weight: 1 }) : generic;
+    };
     return fc.record(
-      Object.fromEntries(params.map((p) => [p.name, validValue(p.schema, where === 'path' ? PATH_HINTS : {}, p.name)])),
+      Object.fromEntries(params.map((p) => [p.name, value(p.name, p.schema)])),
       { requiredKeys: params.filter((p) => p.required).map((p) => p.name) },
     );
   };
@@ -195,8 +233,8 @@ function validParts(op: Operation): fc.Arbitrary<Parts> {
 }
 
 /** Breaks a valid request in one place, sends it as text, and asks Ajv what is now wrong with it. */
-function schemaRequest(op: Operation): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
-  return fc.tuple(validParts(op), mutationArbitrary(op)).map(([parts, mutation]) => {
+function schemaRequest(op: Operation, pools: RecordPools): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
+  return fc.tuple(validParts(op, pools), mutationArbitrary(op)).map(([parts, mutation]) => {
     let body = parts.body;
     const path = { ...parts.path };
     const query: Record<string, unknown> = { ...parts.query };
@@ -222,10 +260,11 @@ function schemaRequest(op: Operation): fc.Arbitrary<Omit<FuzzRequest, 'caller'>>
     const receivedPath = Object.fromEntries(Object.entries(path).map(([k, v]) => [k, asText(v)]));
     // Arrays travel as repeated keys, as the list filters expect them.
     const receivedQuery = Object.fromEntries(Object.entries(query).filter(([, v]) => !Array.isArray(v) || v.length)
-      .map(([k, v]) => [k, Array.isArray(v) ? v.map(asText) : asText(v)]));
+      .map(([k, v]) => [asReceived(k), Array.isArray(v) ? v.map((item) => asReceived(asText(item))) : asReceived(asText(v))]));
     const receivedHeader = Object.fromEntries(Object.entries(header).map(([k, v]) => [k, headerSafe(k, asText(v))]));
     // A path parameter that is empty leaves the route: some other route, or none, answers.
-    const leavesRoute = Object.values(receivedPath).some((v) => v === '');
+    // So does one the router cannot decode.
+    const leavesRoute = Object.values(receivedPath).some((v) => v === '' || unstorableText(v)?.includes('surrogate'));
     const hasBody = body !== undefined && op.method !== 'GET' && op.method !== 'DELETE';
     const payload = hasBody ? JSON.stringify(body) : undefined;
     const faults = leavesRoute ? new Set<string>() : faultsOf(op, { path: receivedPath, query: receivedQuery, header: receivedHeader, body: payload === undefined ? undefined : JSON.parse(payload), hasBody });
@@ -308,12 +347,25 @@ const brokenMultipart: fc.Arbitrary<{ label: string; contentType: string; payloa
   }
 });
 
+/** Import files (the geography's CSV and GeoJSON) whose cells and properties hold hostile text and geometry. */
+const hostileFile: fc.Arbitrary<{ label: string; contentType: string; payload: string }> = fc.tuple(
+  fc.constantFrom('code,name,level,parent_code', 'grid_code,role,name,phone,organization', 'code,name,community_code,households,geometry'),
+  fc.array(wildString, { minLength: 1, maxLength: 5 }),
+  fc.constantFrom<unknown>(null, 'x', { type: 'Polygon', coordinates: [[[1e309, 0], [0, 1], [1, 1]]] }, { type: 'Point', coordinates: ['a', null] }, { type: 'MultiPolygon', coordinates: [[[]]] }),
+).chain(([header, cells, geometry]) => fc.constantFrom(
+  { label: `CSV ${header.split(',')[0]} with hostile cells`, contentType: 'text/csv', payload: `${header}\n${header.split(',').map((_, i) => JSON.stringify(cells[i % cells.length])).join(',')}\n` },
+  {
+    label: 'GeoJSON with hostile properties', contentType: 'application/geo+json',
+    payload: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: Object.fromEntries(header.split(',').map((k, i) => [k, cells[i % cells.length]])), geometry }] }),
+  },
+));
+
 /** Requests broken below the schema: bytes, media types, sizes, query syntax, headers. */
-function rawRequest(op: Operation): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
+function rawRequest(op: Operation, pools: RecordPools): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
-  const url = validParts(op).map((parts) => fillPath(op.path, Object.fromEntries(Object.entries(parts.path).map(([k, v]) => [k, asText(v)])))
+  const url = validParts(op, pools).map((parts) => fillPath(op.path, Object.fromEntries(Object.entries(parts.path).map(([k, v]) => [k, asText(v)])))
     + queryString(Object.fromEntries(Object.entries(parts.query).map(([k, v]) => [k, asText(v)]))));
-  const pathOnly = validParts(op).map((parts) => fillPath(op.path, Object.fromEntries(Object.entries(parts.path).map(([k, v]) => [k, asText(v)]))));
+  const pathOnly = validParts(op, pools).map((parts) => fillPath(op.path, Object.fromEntries(Object.entries(parts.path).map(([k, v]) => [k, asText(v)]))));
   const plain = (label: string, extra: Partial<FuzzRequest> = {}) => (u: string) => ({ method: op.method, url: u, headers: {}, label, schemaInvalid: false, ...extra });
   const options: fc.Arbitrary<Omit<FuzzRequest, 'caller'>>[] = [
     // Query strings no form would make.
@@ -343,7 +395,14 @@ function rawRequest(op: Operation): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
         payload: type === 'application/json' ? JSON.stringify({ description: 'x'.repeat(1_100_000) }) : type === 'application/x-www-form-urlencoded' ? `description=${'x'.repeat(1_100_000)}` : Buffer.alloc(1_100_000, 0x41),
       })(u)),
       fc.tuple(url, brokenMultipart).map(([u, m]) => plain(m.label, { headers: { 'content-type': m.contentType }, payload: m.payload })(u)),
+      fc.tuple(url, hostileFile).map(([u, f]) => plain(f.label, { headers: { 'content-type': f.contentType }, payload: f.payload })(u)),
       fc.tuple(url, fc.constantFrom(...BROKEN_FORMS)).map(([u, form]) => plain(`form ${form.slice(0, 40)}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form })(u)),
+      // A GeoReport submission good enough to reach intake, carrying hostile text in every free field.
+      fc.tuple(url, fc.constantFrom(...(pools['services/{service_code}'] ?? ['x'])), wildString, wildString).map(([u, code, text, name]) => plain('Open311 form with hostile text', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ api_key: 'demo-open311-key', service_code: code, address_string: text.slice(0, 300), description: text, first_name: name, last_name: name, email: `${name}@example.com`, phone: name, 'attribute[x]': text })
+          .toString().replace(/%EF%BF%BD/g, '%ED%A0%80'),
+      })(u)),
       fc.tuple(url, hugeString, fc.constantFrom(...HOSTILE_STRINGS)).map(([u, huge, hostile]) => plain('raw bytes', {
         headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(hostile + huge.slice(0, 5000), 'utf8'),
       })(u)),
@@ -353,9 +412,9 @@ function rawRequest(op: Operation): fc.Arbitrary<Omit<FuzzRequest, 'caller'>> {
 }
 
 /** Requests for one operation, by admin or by nobody. */
-export function fuzzRequests(op: Operation): fc.Arbitrary<FuzzRequest> {
+export function fuzzRequests(op: Operation, pools: RecordPools = {}): fc.Arbitrary<FuzzRequest> {
   return fc.tuple(
     fc.constantFrom<'admin' | 'anonymous'>('admin', 'anonymous'),
-    fc.oneof({ arbitrary: schemaRequest(op), weight: 3 }, { arbitrary: rawRequest(op), weight: 2 }),
+    fc.oneof({ arbitrary: schemaRequest(op, pools), weight: 3 }, { arbitrary: rawRequest(op, pools), weight: 2 }),
   ).map(([caller, request]) => ({ caller, ...request }));
 }

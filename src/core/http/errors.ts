@@ -67,7 +67,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function isUnavailable(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
-    || /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
+    || /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(error.message);
 }
 
 /**

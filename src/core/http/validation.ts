@@ -1,8 +1,66 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { unstorableText } from '../text.js';
+
+type DataValidationCxt = Parameters<ValidateFunction>[1];
 
 const common: Options = { allErrors: false, useDefaults: true, removeAdditional: false, strict: false };
+
+/** The JSON pointer of the first text that cannot be stored, and why, or null. */
+function unstorableAt(value: unknown, pointer = '', depth = 0): { pointer: string; reason: string } | null {
+  if (typeof value === 'string') {
+    const reason = unstorableText(value);
+    return reason ? { pointer, reason } : null;
+  }
+  if (value === null || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = unstorableAt(item, `${pointer}/${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Text the database cannot hold (NUL, lone surrogates: src/core/text.ts) passes a schema and
+ * would fail in the database as a 500. Refused here instead, as a schema failure naming the field.
+ */
+function refusingUnstorable(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown, cxt?: DataValidationCxt) => {
+    if (!validate(data, cxt)) {
+      check.errors = validate.errors;
+      return false;
+    }
+    // Ajv may have replaced a coerced root in its parent.
+    const found = unstorableAt(cxt ? (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] : data);
+    if (!found) {
+      check.errors = null;
+      return true;
+    }
+    const issue: ErrorObject = { instancePath: found.pointer, schemaPath: '#', keyword: 'storableText', params: {}, message: found.reason };
+    check.errors = [issue];
+    return false;
+  }) as ValidateFunction;
+  // Fastify hands Ajv's own functions their parent, so that a coerced root sticks.
+  return Object.assign(check, { schemaEnv: validate.schemaEnv, schema: validate.schema });
+}
+
+/**
+ * Every integer a route takes is one JavaScript holds exactly, whatever the schema says:
+ * 1e300 is an "integer" to JSON Schema, and would reach the database to fail there as a 500.
+ */
+function boundedIntegers(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(boundedIntegers);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) copy[key] = key === 'default' || key === 'const' || key === 'enum' ? value : boundedIntegers(value);
+  const type = copy.type;
+  if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) {
+    copy.maximum = Math.min(typeof copy.maximum === 'number' ? copy.maximum : Infinity, Number.MAX_SAFE_INTEGER);
+    copy.minimum = Math.max(typeof copy.minimum === 'number' ? copy.minimum : -Infinity, Number.MIN_SAFE_INTEGER);
+  }
+  return copy;
+}
 
 /**
  * Query strings and path parameters arrive as text, so they are coerced ("42" → 42);
@@ -12,5 +70,5 @@ export function registerValidation(app: FastifyInstance): void {
   const text = new Ajv({ ...common, coerceTypes: 'array' });
   const json = new Ajv({ ...common, coerceTypes: false });
   for (const ajv of [text, json]) addFormats.default(ajv);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as FastifySchema & object));
+  app.setValidatorCompiler(({ schema, httpPart }) => refusingUnstorable((httpPart === 'body' ? json : text).compile(boundedIntegers(schema) as FastifySchema & object)));
 }
