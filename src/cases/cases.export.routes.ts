@@ -12,7 +12,7 @@ export async function caseExportRoutes(app: FastifyInstance, { env }: { env: Env
     schema: {
       tags: ['cases'],
       summary: 'The case list as CSV: every case the filters match in your jurisdiction, newest first',
-      description: 'Takes the filters of GET /api/v1/cases, without paging. UTF-8 with a byte-order mark, Chinese headers with the field in brackets; no reporter and no description. Streamed, so a million cases download in well under a minute; each export is audited with its filter and row count.',
+      description: 'Takes the filters of GET /api/v1/cases, without paging. UTF-8 with a byte-order mark, Chinese headers with the field in brackets; no reporter and no description. Streamed, so a million cases download in under a minute; each export is audited with its filter and row count.',
       querystring: CaseFilterQuery,
     },
   }, async (request, reply) => {

@@ -25,7 +25,7 @@ const COLUMNS: [header: string, field: string][] = [
 export interface CaseExport {
   fileName: string;
   /**
-   * The file, a batch of rows a chunk. Stopping early (`return()`, as `for await … break` does
+   * The file, some fifty lines a chunk. Stopping early (`return()`, as `for await … break` does
    * when the client goes away) ends the reading and still records the export, marked incomplete.
    */
   chunks: AsyncGenerator<string, void, undefined>;

@@ -43,18 +43,21 @@ export interface CaseFilter {
 }
 
 /** A ticket number: the day in China (8 digits), then a running number of at least 5. */
-export const TICKET_NO = /^\d{13,}$/;
+const TICKET_NO = /^\d{13,}$/;
+
+export type CaseSelect = SelectQueryBuilder<DB, 'cases', object>;
 
 /**
- * The matching cases as one query, or as a few read apart and merged. A department's are the cases it
- * leads (cases.department_id, kept equal to the active lead assignment) and those it supports. Apart, each
- * has a plan that holds at any size: a bureau leads hundreds of thousands of cases and its branch
- * walks them newest first; the cases a department supports are few, but the planner cannot tell
- * how few and would walk every case to find them, so their ids are read first (`= any(array(…))`).
+ * The matching cases as one query, or as a few read apart and merged (newestFirst). A department's
+ * are the cases it leads (cases.department_id, kept equal to the active lead assignment) and those it
+ * supports. Apart, each has a plan that holds at any size: a bureau leads hundreds of thousands of
+ * cases and its branch walks them newest first; the cases a department supports are few, but the
+ * planner cannot tell how few and would walk every case to find them, so their ids are read first
+ * (`= any(array(…))`). A small area's cases are read unit by unit (CaseFilter.unitPaths).
  */
-function branches(db: Conn, f: CaseFilter): CaseQuery[] {
+function branches(db: Conn, f: CaseFilter): CaseSelect[] {
   const base = db.selectFrom('cases');
-  let roots: CaseQuery[] = [base];
+  let roots: CaseSelect[] = [base];
   if (f.departmentId) {
     const supported = db.selectFrom('case_assignments').select('case_id')
       .where('department_id', '=', f.departmentId).where('active', '=', true).where('role', '=', 'support');
@@ -66,9 +69,7 @@ function branches(db: Conn, f: CaseFilter): CaseQuery[] {
   return roots.flatMap((root) => places.map((path) => filtered(path === null ? root : root.where('path', '=', path), f)));
 }
 
-export type CaseQuery = SelectQueryBuilder<DB, 'cases', object>;
-
-function filtered(q: CaseQuery, f: CaseFilter) {
+function filtered(q: CaseSelect, f: CaseFilter) {
   if (f.adminUnitPath !== undefined && !f.adminUnitPath.startsWith(f.pathPrefix)) q = q.where(({ lit }) => lit(false));
   const prefix = f.adminUnitPath ?? f.pathPrefix;
   // `path like '%'` would only cost the planner its estimate; unit paths are matched exactly (branches).
@@ -92,11 +93,11 @@ function filtered(q: CaseQuery, f: CaseFilter) {
 
 /**
  * The first `limit` rows after skipping `offset`, newest first, of what `select` reads from each
- * branch. Two branches are each cut to offset + limit in order before they are merged, so neither
+ * branch. Several branches are each cut to offset + limit in order before they are merged, so none
  * is read further than the page needs.
  */
 export function newestFirst<O>(
-  db: Conn, f: CaseFilter, select: (q: CaseQuery) => SelectQueryBuilder<DB, 'cases', O>, limit: number, offset = 0,
+  db: Conn, f: CaseFilter, select: (q: CaseSelect) => SelectQueryBuilder<DB, 'cases', O>, limit: number, offset = 0,
   /** How the merged rows tell their intake time, when they do not carry created_at itself. */
   receivedAt = sql`created_at`,
 ) {
