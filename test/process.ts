@@ -49,10 +49,6 @@ const children = new Map<ChildProcess, { perTest: boolean }>();
 let inTest = false;
 // Files share modules within a worker (isolate: false), so each file cleans up only what it made.
 let tempDirs: string[] = [];
-const keptDirs: string[] = [];
-process.once('exit', () => {
-  for (const dir of keptDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 async function killChildren(which: (perTest: boolean) => boolean): Promise<void> {
   await Promise.all([...children].map(([child, { perTest }]) => {
@@ -78,6 +74,7 @@ export function useProcesses(): void {
     await killChildren(() => true);
     for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
     tempDirs = [];
+    templates.clear();
     // Schemas are dropped after the whole run (test/global-setup.ts).
   });
 }
@@ -88,10 +85,10 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** A temporary directory removed after the file (or, kept, when the worker exits). */
-export function tempDir(label: string, options: { keep?: boolean } = {}): string {
+/** A temporary directory, removed after the test file. */
+export function tempDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shiyu-${label}-`));
-  (options.keep ? keptDirs : tempDirs).push(dir);
+  tempDirs.push(dir);
   return dir;
 }
 
@@ -123,11 +120,12 @@ export async function seed(site: Site, args: string[] = []): Promise<Site> {
   return site;
 }
 
+/** Seeded data dirs of the current file, by seed arguments. */
 const templates = new Map<string, Promise<Site>>();
 
 /**
  * An installation with the Nantong demo city, seeded with `args`. Seeding takes 15–30 s on
- * PGlite, so it happens once per worker and each caller gets a copy of the data dir, taken
+ * PGlite, so it happens once per file and each caller gets a copy of the data dir, taken
  * while no process has it open. PostgreSQL seeds a schema per caller.
  */
 export async function seededSite(args: string[] = []): Promise<Site> {
@@ -135,7 +133,7 @@ export async function seededSite(args: string[] = []): Promise<Site> {
   const key = args.join(' ');
   let template = templates.get(key);
   if (!template) {
-    template = seed({ dataDir: tempDir('template', { keep: true }) }, args);
+    template = seed({ dataDir: tempDir('template') }, args);
     templates.set(key, template);
   }
   const dataDir = tempDir('copy');
