@@ -162,6 +162,8 @@ export async function generateCases(client: pg.Client, total: number, now: Date,
   await client.query("set synchronous_commit = off; set work_mem = '256MB'; set maintenance_work_mem = '1GB'; set max_parallel_maintenance_workers = 2");
   const { grids, pools } = await prepare(client);
   const saved = await dropIndexes(client, ['cases', 'case_assignments']);
+  // The daily counts are rebuilt in one pass afterwards (cases-read.ts), not queued case by case.
+  await client.query('alter table cases disable trigger cases_figures_insert');
   for (let from = 0; from < total; from += CHUNK) {
     const to = Math.min(total, from + CHUNK);
     const before = Number((await client.query('select coalesce(max(id), 0) as id from cases')).rows[0].id);
@@ -175,6 +177,7 @@ export async function generateCases(client: pg.Client, total: number, now: Date,
       where c.id > $1 and c.department_id is not null and c.id % 30 = 0 and o.department_id <> c.department_id`, [before]);
     onProgress?.(to);
   }
+  await client.query('alter table cases enable trigger cases_figures_insert');
   const indexStarted = Date.now();
   for (const index of saved) await client.query(index.definition);
   await client.query('vacuum analyze cases');

@@ -8,13 +8,14 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../src/core/db.types.js';
 import { exportBatchQuery } from '../src/cases/cases.export.repo.js';
 import { caseCountQuery, casePageQuery, type CaseFilter } from '../src/cases/cases.list.repo.js';
 import { COUNT_CAP, FEW_UNITS, LIST_WINDOW } from '../src/cases/cases.list.js';
 import { caseCountsQuery } from '../src/cases/cases.stats.repo.js';
+import { dailyCountsQuery, dailyPeriod, rebuildDailyCounts } from '../src/cases/cases.stats.daily.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { generateCases } from './cases-generate.js';
 
@@ -26,7 +27,10 @@ export interface CasesReadFigures {
   loadAverage: number[];
   generateSeconds: number | null;
   list: { requests: number; http: Latency; raw: Latency; ratio: number; kinds: Record<string, { http: Latency; raw: Latency }> };
-  figures: { httpMs: number; rawMs: number; ratio: number; groups: number };
+  /** How long counting the generated cases into the daily counts took; null when the cases were there already. */
+  dailyCountsSeconds: number | null;
+  /** `rawMs`: the daily counts' SQL through pg; `scanMs`: the same figures counted over the cases, as without daily counts. */
+  figures: { httpMs: number; rawMs: number; ratio: number; scanMs: number; groups: number };
   export: { rows: number; seconds: number; rowsPerSec: number; megabytes: number; peakRssMB: number; rssBeforeMB: number; rawSeconds: number | null; rawRowsPerSec: number | null; ratio: number | null };
 }
 
@@ -203,6 +207,17 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
       generateSeconds = made.seconds;
       options.log(`  done in ${made.seconds.toFixed(0)} s (indexes and ANALYZE ${made.indexSeconds.toFixed(0)} s)`);
     }
+    // Generated cases are counted into the daily counts (cases.stats.daily.ts) in one pass, as after any bulk load.
+    let dailyMs = 0;
+    if (generateSeconds !== null) {
+      const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+      try {
+        [dailyMs] = await timed(() => rebuildDailyCounts(db));
+      } finally {
+        await db.destroy();
+      }
+      options.log(`  daily counts built in ${(dailyMs / 1000).toFixed(0)} s`);
+    }
     const world = await readWorld(client);
     const tokens = new Map<string, string>();
     for (const username of ['admin', 'dispatcher', 'dispatcher_d1']) {
@@ -241,16 +256,20 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
     const to = new Date(Math.floor((Date.now() + 8 * 3_600_000) / day) * day - 8 * 3_600_000);
     const from = new Date(to.getTime() - 365 * day);
     const figuresPath = `/api/v1/stats/cases?${new URLSearchParams({ groupBy: 'department', from: from.toISOString(), to: to.toISOString() })}`;
-    const figuresSql = caseCountsQuery(compiler, '', { from, to }, { by: 'department' }).compile();
+    const scanSql = caseCountsQuery(compiler, '', { from, to }, { by: 'department' }).compile();
+    const cities = (await client.query<{ id: string }>(`select id from admin_units where level = 'city'`)).rows.map((r) => Number(r.id));
+    const figuresSql = dailyCountsQuery(cities, 'department', dailyPeriod({ from, to })!).compile(compiler);
     await get('admin', figuresPath);
     const figureRuns: number[] = [];
     const rawFigureRuns: number[] = [];
+    const scanFigureRuns: number[] = [];
     let groups = 0;
     for (let i = 0; i < 3; i++) {
       const [ms, body] = await timed(() => get('admin', figuresPath));
       figureRuns.push(ms);
       groups = (JSON.parse(body) as { groups: unknown[] }).groups.length;
       rawFigureRuns.push((await timed(() => pool.query(figuresSql.sql, figuresSql.parameters as unknown[])))[0]);
+      scanFigureRuns.push((await timed(() => pool.query(scanSql.sql, scanSql.parameters as unknown[])))[0]);
     }
 
     // (c) An export of about a million cases: the newest ones, from the intake time of the millionth.
@@ -292,7 +311,8 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
     return {
       cases: options.cases, loadAverage: os.loadavg(), generateSeconds,
       list: { requests: mix.length, http: listHttp, raw: listRaw, ratio: listRaw.p95 / listHttp.p95, kinds },
-      figures: { httpMs: median(figureRuns), rawMs: median(rawFigureRuns), ratio: median(rawFigureRuns) / median(figureRuns), groups },
+      dailyCountsSeconds: generateSeconds === null ? null : dailyMs / 1000,
+      figures: { httpMs: median(figureRuns), rawMs: median(rawFigureRuns), ratio: median(rawFigureRuns) / median(figureRuns), scanMs: median(scanFigureRuns), groups },
       export: {
         rows, seconds: exportSeconds, rowsPerSec: rows / exportSeconds, megabytes: bytes / 1e6, peakRssMB, rssBeforeMB,
         rawSeconds, rawRowsPerSec: rawSeconds === null ? null : rows / rawSeconds, ratio: rawSeconds === null ? null : rawSeconds / exportSeconds,

@@ -166,6 +166,8 @@ function printCasesRead(r: CasesReadFigures): void {
   line('ratio, pg / HTTP at p95', r.list.ratio.toFixed(2));
   line('figures, a year by department (ms)', `${r.figures.httpMs.toFixed(0)} (target < 300; ${r.figures.groups} groups)`);
   line('  same SQL through pg (ms)', `${r.figures.rawMs.toFixed(0)} (ratio ${r.figures.ratio.toFixed(2)})`);
+  line('  counted over the cases instead (ms)', r.figures.scanMs.toFixed(0));
+  if (r.dailyCountsSeconds !== null) line('daily counts built after generating (s)', r.dailyCountsSeconds.toFixed(0));
   const e = r.export;
   line(`CSV export, ${e.rows.toLocaleString('en')} cases (s)`, `${e.seconds.toFixed(1)} (target < 60; ${Math.round(e.rowsPerSec).toLocaleString('en')} rows/s, ${e.megabytes.toFixed(0)} MB)`);
   line('  server resident memory, peak (MB)', `${e.peakRssMB.toFixed(0)} (target < 300; ${e.rssBeforeMB.toFixed(0)} before)`);

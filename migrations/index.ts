@@ -10,6 +10,8 @@ import * as caseResponseTemplates from './202611241200_case_response_templates.j
 import * as routingRuleRevision from './202611241400_routing_rule_revision.js';
 import * as caseIdsByDefault from './202611241600_case_ids_by_default.js';
 import * as caseListIndexes from './202611241500_case_list_indexes.js';
+import * as caseDuplicateIndex from './202611241700_case_duplicate_index.js';
+import * as caseDailyCounts from './202611241800_case_daily_counts.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '202611241400_routing_rule_revision': routingRuleRevision,
   '202611241500_case_list_indexes': caseListIndexes,
   '202611241600_case_ids_by_default': caseIdsByDefault,
+  '202611241700_case_duplicate_index': caseDuplicateIndex,
+  '202611241800_case_daily_counts': caseDailyCounts,
 };

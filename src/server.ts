@@ -8,6 +8,7 @@ import { seedDemo, type DemoAccount, DEFAULT_HISTORY_CASES, DEMO_PASSWORD, DEMO_
 import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
 import { ensureCaseCatalogue } from './cases/cases.setup.js';
 import { deadlinesJob } from './cases/cases.deadlines.js';
+import { dailyCountsJob } from './cases/cases.stats.daily.js';
 import { startScheduler } from './core/scheduler.js';
 import { configuredSenders, deliveryJob } from './notify/notify.service.js';
 
@@ -51,7 +52,7 @@ export async function startServer(config: Config, options: { demo: boolean; log?
   });
   await app.listen({ host: config.host, port: config.port });
   // Recurring work (deadlines, the outbox) is scheduled in the database; this only polls for what is due.
-  const scheduler = await startScheduler(env, [deadlinesJob, deliveryJob(configuredSenders(env))], {
+  const scheduler = await startScheduler(env, [deadlinesJob, dailyCountsJob, deliveryJob(configuredSenders(env))], {
     onError: (job, err) => app.log.warn({ err, job }, 'scheduled job failed; will retry'),
   });
   const address = app.server.address();

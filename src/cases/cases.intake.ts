@@ -149,17 +149,14 @@ const intakeWriter = perDatabase((db: Db) => new MicroBatcher<PreparedIntake, Ta
 ));
 
 /**
- * One round trip draws the ids while another looks for duplicates, then one statement writes
- * everything: a batch costs two round trips in a row and one commit.
+ * One round trip draws the ids and looks for duplicates, then one statement writes
+ * everything: a batch costs two round trips and one commit.
  */
 async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[]> {
   const eventsOf = (p: PreparedIntake) => (p.autoRegister ? 2 : 1);
   const asked = items.filter((p) => p.near !== null);
-  const [ids, found] = await Promise.all([
-    repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0)),
-    asked.length > 0 ? repo.openCasesNear(db, asked.map((p) => p.near!)) : [],
-  ]);
-  const nearOf = new Map(asked.map((p, k) => [p, found[k]]));
+  const ids = await repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0), asked.map((p) => p.near!));
+  const nearOf = new Map(asked.map((p, k) => [p, ids.near[k]]));
   const events: CaseEventWrite[] = [];
   const lastEventId: number[] = [];
   const rows = items.map((p, i) => {

@@ -8,16 +8,19 @@ export type CaseRow = Selectable<CasesTable>;
 export type NewCaseRow = Insertable<CasesTable>;
 
 /**
- * Draws the ids of `count` new cases and `events` timeline entries, and the cases' running
- * numbers for ticket numbers (see the migration for why a sequence), in one round trip.
+ * Draws the ids of `count` new cases and `events` timeline entries and the cases' running
+ * numbers for ticket numbers (see the migration for why a sequence), and finds the open cases
+ * near each of `near` (openCasesNear), in one round trip.
  */
-export async function allocateIntakeIds(db: Conn, count: number, events: number) {
-  const { rows } = await sql<{ case_ids: string[]; serials: string[]; event_ids: string[] }>`
+export async function allocateIntakeIds(db: Conn, count: number, events: number, near: NearQuery[] = []) {
+  const { rows } = await sql<{ case_ids: string[]; serials: string[]; event_ids: string[]; near: NearRowJson[] | null }>`
     select array(select nextval(pg_get_serial_sequence('cases', 'id'))::text from generate_series(1, ${count})) as case_ids,
            array(select nextval('case_ticket_seq')::text from generate_series(1, ${count})) as serials,
-           array(select nextval(pg_get_serial_sequence('case_events', 'id'))::text from generate_series(1, ${events})) as event_ids`.execute(db);
+           array(select nextval(pg_get_serial_sequence('case_events', 'id'))::text from generate_series(1, ${events})) as event_ids,
+           ${near.length > 0 ? sql`(select json_agg(n) from (${openCasesNearSql(near)}) n)` : sql`null`} as near`.execute(db);
   const [r] = rows;
-  return { caseIds: r.case_ids.map(Number), serials: r.serials.map(Number), eventIds: r.event_ids.map(Number) };
+  const found = byQuery(near, (r.near ?? []).map((n) => ({ ...n, created_at: new Date(n.created_at) })));
+  return { caseIds: r.case_ids.map(Number), serials: r.serials.map(Number), eventIds: r.event_ids.map(Number), near: found };
 }
 
 export interface IntakeWrite {
@@ -184,13 +187,22 @@ export function searchCases(db: Conn, s: {
 /** Open cases of a category inside a lon/lat box reported since a time: candidates for merging. */
 export interface NearQuery { categoryCode: string; box: [number, number, number, number]; since: Date; exceptId: number }
 
+/** An open case found near a new one, as openCasesNear answers it. */
+export interface NearRow { i: number; id: number; ticket_no: string; lon: number; lat: number; created_at: Date; status: string; path: string }
+type NearRowJson = Omit<NearRow, 'created_at'> & { created_at: string };
+
 /**
  * For each query, the 20 newest open cases of its category inside its box, reported since
  * its time: one statement for a whole batch of intakes.
  */
-export async function openCasesNear(db: Conn, queries: NearQuery[]) {
+export async function openCasesNear(db: Conn, queries: NearQuery[]): Promise<NearRow[][]> {
+  const { rows } = await openCasesNearSql(queries).execute(db);
+  return byQuery(queries, rows);
+}
+
+function openCasesNearSql(queries: NearQuery[]) {
   const column = <T>(pick: (q: NearQuery) => T) => queries.map(pick);
-  const { rows } = await sql<{ i: number; id: number; ticket_no: string; lon: number; lat: number; created_at: Date; status: string; path: string }>`
+  return sql<NearRow>`
     select q.i::int as i, c.id, c.ticket_no, c.lon, c.lat, c.created_at, c.status, c.path
     from unnest(${column((q) => q.categoryCode)}::text[], ${column((q) => q.box[0])}::float8[], ${column((q) => q.box[1])}::float8[],
                 ${column((q) => q.box[2])}::float8[], ${column((q) => q.box[3])}::float8[], ${column((q) => q.since.toISOString())}::timestamptz[],
@@ -200,10 +212,13 @@ export async function openCasesNear(db: Conn, queries: NearQuery[]) {
       where c.category_code = q.category_code and c.closed_at is null and c.id <> q.except_id and c.created_at >= q.since
         and c.lon between q.x0 and q.x1 and c.lat between q.y0 and q.y1
       order by c.created_at desc limit 20
-    ) c`.execute(db);
-  const byQuery = queries.map((): typeof rows => []);
-  for (const r of rows) byQuery[r.i - 1].push(r);
-  return byQuery;
+    ) c`;
+}
+
+function byQuery(queries: NearQuery[], rows: NearRow[]): NearRow[][] {
+  const out = queries.map((): NearRow[] => []);
+  for (const r of rows) out[r.i - 1].push(r);
+  return out;
 }
 
 export async function lastEventId(db: Conn): Promise<number> {

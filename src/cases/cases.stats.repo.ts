@@ -129,7 +129,8 @@ export function caseCountsQuery(db: Conn, pathPrefix: string, p: Period, g: Case
       dueIn(eb, p).as('due'),
       eb.or([eb('due_at', 'is', null), eb('closed_at', '<=', eb.ref('due_at'))]).as('by_due_date'),
       'reopen_count', 'extension_count', 'satisfaction',
-      sql<number>`extract(epoch from ${sql.ref('closed_at')} - ${sql.ref('registered_at')})`.as('handling_seconds'),
+      // A closure with no registration time counts as no time, as the mean over `closed` always took it.
+      sql<number>`coalesce(extract(epoch from ${sql.ref('closed_at')} - ${sql.ref('registered_at')}), 0)`.as('handling_seconds'),
     ]);
   return db.selectFrom(flags.as('f'))
     .select((eb) => {
@@ -149,7 +150,10 @@ export function caseCountsQuery(db: Conn, pathPrefix: string, p: Period, g: Case
         eb.fn.sum<number | null>('f.handling_seconds').filterWhere(eb.ref('f.closed')).as('handlingSeconds'),
       ];
     })
-    .groupBy('f.key');
+    .groupBy('f.key')
+    // A group is listed when it counts something: a case touched by the period may count
+    // in nothing (closed before the period it falls due in), and the daily counts list no such group.
+    .having((eb) => eb.fn.countAll().filterWhere(eb.or(['f.received', 'f.registered', 'f.dispatched', 'f.closed', 'f.due'].map((c) => eb.ref(c as 'f.received')))), '>', sql.lit(0));
 }
 
 export function caseCounts(db: Conn, pathPrefix: string, p: Period, g: CaseGrouping): Promise<CaseCountRow[]> {

@@ -10,6 +10,7 @@ import { geoState } from '../geo/geo.state.js';
 import { departmentsById } from '../org/org.service.js';
 import { listCategories } from './cases.repo.js';
 import { CHANNELS } from './cases.service.js';
+import * as daily from './cases.stats.daily.js';
 import * as repo from './cases.stats.repo.js';
 import type { CaseCountRow, StaffCountRow } from './cases.stats.repo.js';
 
@@ -129,7 +130,7 @@ async function groupedCaseFigures(
   env: Env, prefix: string, period: repo.Period, head: FigureHead, groupBy: Exclude<Grouping, 'staff'>, level: AdminLevel | null,
 ): Promise<CaseFigures> {
   const grouping: repo.CaseGrouping = groupBy === 'adminUnit' ? { by: groupBy, depth: geo.LEVELS.indexOf(level!) + 1 } : { by: groupBy };
-  const rows = await repo.caseCounts(env.db, prefix, period, grouping);
+  const rows = await countsOf(env, prefix, period, grouping);
   if (level) rows.push(...await emptyUnits(env, prefix, level, rows));
   const names = await labels(env, groupBy, rows.map((r) => r.key).filter((k): k is string => k !== null));
   const numeric = groupBy === 'department' || groupBy === 'adminUnit' || groupBy === 'grid';
@@ -141,6 +142,34 @@ async function groupedCaseFigures(
     drill: drillOf(groupBy, r.key, head),
   })).sort(byCode);
   return { groupBy, level, ...head, groups, totals: figuresOf(totalOf(rows)) };
+}
+
+/**
+ * The counts behind the figures: from the daily counts (cases.stats.daily.ts) when they can
+ * answer (a city or a district, whole Beijing days, a grouping they keep, their backlog
+ * small), else from the cases themselves; the two agree, which the tests check.
+ */
+async function countsOf(env: Env, prefix: string, period: repo.Period, grouping: repo.CaseGrouping): Promise<repo.CaseCountRow[]> {
+  const days = daily.dailyPeriod(period);
+  const scope = days && await dailyScope(env, prefix, grouping);
+  if (days && scope && await daily.catchUp(env.db)) return daily.dailyCounts(env.db, scope.scopeIds, scope.dim, days);
+  return repo.caseCounts(env.db, prefix, period, grouping);
+}
+
+/** The scopes and dimension of the daily counts that answer this grouping over this prefix, if any. */
+async function dailyScope(env: Env, prefix: string, grouping: repo.CaseGrouping): Promise<{ scopeIds: number[]; dim: daily.DailyDimension } | null> {
+  const ids = prefix.split('/').filter(Boolean).map(Number);
+  if (ids.length > 2 || grouping.by === 'grid') return null;
+  // Every city when the caller sees them all; the child units of a city are its districts.
+  if (grouping.by === 'adminUnit' && grouping.depth !== Math.max(ids.length, 1) + 1) return null;
+  const scopeIds = ids.length > 0 ? [ids.at(-1)!] : await citiesOf(env);
+  return { scopeIds, dim: grouping.by === 'adminUnit' ? 'unit' : grouping.by };
+}
+
+async function citiesOf(env: Env): Promise<number[]> {
+  const out: number[] = [];
+  for (const id of await geo.unitIdsUnder(env, '')) if ((await geo.unitRef(env, id))?.level === 'city') out.push(id);
+  return out;
 }
 
 function periodOf(q: FigureQuery): repo.Period {

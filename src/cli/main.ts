@@ -14,6 +14,7 @@ import { CITIES, type CityKey } from '../demo/city-data.js';
 import { detectFormat, readImportFile } from '../geo/geo.import.js';
 import { exportAdminUnitsCsv, exportGridsGeoJson } from '../geo/geo.service.js';
 import { importGeography, type ImportKind } from '../geo/geo-write.service.js';
+import { rebuildDailyCounts } from '../cases/cases.stats.daily.js';
 
 /** The command line acts as an instance-wide administrator named "cli"; its writes are audited as such. */
 const CLI_ACTOR: Actor = { id: 0, username: 'cli', displayName: 'command line', role: 'admin', jurisdictionId: null, jurisdictionPath: '', departmentId: null };
@@ -163,6 +164,18 @@ audit.command('verify')
       for (const p of report.problems) console.log(`  ${p.kind.toUpperCase()}: ${p.message}`);
       console.log(report.ok ? 'The audit chain is intact.' : `The audit chain is broken: ${report.problems.length} problem(s).`);
       if (!report.ok) process.exitCode = 1;
+    });
+  });
+
+program.command('figures')
+  .description("count every case into the figures' daily counts afresh, after a bulk load of cases (writers wait meanwhile)")
+  .option('--rebuild', 'required: say you mean it')
+  .action(async (opts: { rebuild?: boolean }) => {
+    if (!opts.rebuild) throw new InvalidArgumentError('give --rebuild to count every case afresh');
+    await withInstance(async ({ env }) => {
+      const started = Date.now();
+      const counted = await rebuildDailyCounts(env.db);
+      console.log(`Counted ${counted} cases into the daily counts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     });
   });
 

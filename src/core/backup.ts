@@ -39,8 +39,11 @@ import { knowsMigration, migrateTo, migrateToLatest } from './migrate.js';
 export const BACKUP_FORMAT = 'shiyu-backup';
 export const BACKUP_VERSION = 1;
 
-/** Kysely's own bookkeeping: the restoring instance writes its own. */
-const SKIPPED_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+/**
+ * Kysely's own bookkeeping: the restoring instance writes its own. The case figures' daily
+ * counts and their queue: restoring the cases queues them again, and the folds count them.
+ */
+const SKIPPED_TABLES = new Set(['kysely_migration', 'kysely_migration_lock', 'case_figure_changes', 'case_daily_counts', 'case_late_closures']);
 const FETCH_ROWS = 1000;
 /** A batch of restored rows is inserted once it holds this many rows or characters. */
 const INSERT_ROWS = 1000;
