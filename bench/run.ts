@@ -9,8 +9,10 @@
  * 4. Case reads at city scale (cases-read.ts): lists, figures and a CSV export over ten million
  *    generated cases (200,000 with --short; `--cases N` for another size; `--keep` keeps the
  *    generated database for the next run, which takes minutes to make at ten million).
+ * 5. Bulk import of that city's grids over HTTP (geo-import.ts), as GeoJSON and as XLSX, beside
+ *    the same rows upserted straight through pg.
  *
- * `--only grid-lookup,intake,memory,cases-read` runs some of them.
+ * `--only grid-lookup,intake,memory,cases-read,geo-import` runs some of them.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,7 @@ import { mulberry32 } from '../src/geo/tiling.js';
 import { benchGridLookup } from './grid-lookup.js';
 import { benchCasesRead, type CasesReadFigures, type Latency } from './cases-read.js';
 import { benchIntake } from './intake.js';
+import { benchGeoImport, type GeoImportFigures } from './geo-import.js';
 
 const short = process.argv.includes('--short');
 const GRIDS_PER_COMMUNITY = short ? 2 : 11;
@@ -139,6 +142,16 @@ async function main(): Promise<void> {
     line('peak resident memory (MB)', figure.peakRssMB.toFixed(0));
     line('start to ready (s)', figure.startSeconds.toFixed(1));
   }
+  let geoImport: GeoImportFigures | null = null;
+  if (runs('geo-import')) {
+    console.log(`\nGrid import over HTTP on PostgreSQL (${GRIDS_PER_COMMUNITY} grids per community):`);
+    geoImport = await benchGeoImport(root, PG_URL, { gridsPerCommunity: GRIDS_PER_COMMUNITY, log: (l) => console.log(l) });
+    const rate = (r: { rowsPerSec: number }) => Math.round(r.rowsPerSec).toLocaleString('en');
+    line('GeoJSON, grids/s', `${rate(geoImport.geojson)} (${geoImport.geojson.seconds.toFixed(1)} s for ${geoImport.geojson.megabytes.toFixed(1)} MB)`);
+    line('XLSX, grids/s', `${rate(geoImport.xlsx)} (${geoImport.xlsx.seconds.toFixed(1)} s for ${geoImport.xlsx.megabytes.toFixed(1)} MB)`);
+    line('same upserts straight through pg, rows/s', `${rate(geoImport.raw)} (${geoImport.raw.seconds.toFixed(1)} s)`);
+    line('ratio, GeoJSON import / pg', geoImport.ratio.toFixed(3));
+  }
   const at = new Date().toISOString();
   const dir = path.join(root, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
@@ -151,7 +164,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, JSON.stringify({ at, node: process.version, cores: os.cpus().length, ...casesRead }, null, 2));
     console.log(`Written to ${path.relative(root, file)}`);
   }
-  const results = { at, mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, intake, memory, casesRead };
+  const results = { at, mode: short ? 'short' : 'full', node: process.version, cores: os.cpus().length, gridLookup: lookup, intake, memory, geoImport, casesRead };
   const file = path.join(dir, `${at.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`\nWritten to ${path.relative(root, file)}`);

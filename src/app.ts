@@ -9,8 +9,10 @@ import { auditRoutes } from './core/audit.routes.js';
 import { pingDatabase } from './core/db.js';
 import type { Env } from './core/env.js';
 import { registerAuthentication } from './core/http/auth.js';
+import { clientErrorHandler } from './core/http/client-errors.js';
 import { answerRoutingError, registerErrorHandling } from './core/http/errors.js';
 import { registerMetrics } from './core/http/metrics.js';
+import { securityHeaders } from './core/http/security-headers.js';
 import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
@@ -20,7 +22,7 @@ import { publicCaseRoutes } from './cases/cases.public.routes.js';
 import { casePhotoRoutes } from './cases/cases.photos.routes.js';
 import { caseTemplateRoutes } from './cases/cases.templates.routes.js';
 import { caseBulkRoutes } from './cases/cases.bulk.routes.js';
-import { answerOpen311RoutingError, open311Routes } from './open311/open311.routes.js';
+import { answerOpen311RoutingError, open311Routes, renderOpen311Refusal } from './open311/open311.routes.js';
 import { caseStatsRoutes } from './cases/cases.stats.routes.js';
 import { caseExportRoutes } from './cases/cases.export.routes.js';
 import { caseMapRoutes } from './cases/cases.map.routes.js';
@@ -45,6 +47,9 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 /** Builds the HTTP app around an open database; tests drive it with app.inject. */
 export async function buildApp(env: Env, options: { webRoot?: string; logStream?: LogStream } = {}): Promise<FastifyInstance> {
+  const helmetOptions = { contentSecurityPolicy: { directives: webCspDirectives(env.config.basemapUrl) } };
+  // For the answers given before a request reaches helmet's hook (see security-headers.ts).
+  const headers = securityHeaders(helmetOptions);
   const app = Fastify({
     logger: {
       level: env.config.logLevel,
@@ -65,7 +70,16 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
     // A number of hops trusts that many proxies nearest the server, whatever their address.
     trustProxy: typeof env.config.trustProxy === 'number' ? trustHops(env.config.trustProxy) : env.config.trustProxy,
     bodyLimit: 1024 * 1024,
-    frameworkErrors: (error, request, reply) => (request.url.startsWith('/open311/') ? answerOpen311RoutingError : answerRoutingError)(error, request, reply),
+    // A client that trickles its request (slowloris) is cut off: its headers must arrive within
+    // HTTP_HEADERS_TIMEOUT_MS, the whole request within HTTP_REQUEST_TIMEOUT_MS (Fastify's default is
+    // no limit). Node looks for such connections every connectionsCheckingInterval (30 s by default).
+    requestTimeout: env.config.httpRequestTimeoutMs,
+    http: { headersTimeout: env.config.httpHeadersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, env.config.httpHeadersTimeoutMs) },
+    clientErrorHandler: clientErrorHandler(headers, renderOpen311Refusal),
+    frameworkErrors: (error, request, reply) => {
+      reply.headers({ ...headers, 'x-request-id': request.id });
+      (request.url.startsWith('/open311/') ? answerOpen311RoutingError : answerRoutingError)(error, request, reply);
+    },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -73,7 +87,7 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
 
   registerErrorHandling(app);
   registerValidation(app);
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: webCspDirectives(env.config.basemapUrl) } });
+  await app.register(helmet, { global: true, ...helmetOptions });
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {

@@ -26,7 +26,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { demo: boolean; log?: (line: string) => void }): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
-  const instance = await openInstance(config);
+  const instance = await openInstance(config, { bounded: true });
   const { env } = instance;
   if (options.demo && config.demo && (await unitIdsUnder(env, '')).length === 0) {
     log('First start: building the demo city (Nantong)…');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type LogStream } from '../src/app.js';
 import { auditKey } from '../src/core/audit-chain.js';
-import { loadConfig } from '../src/core/config.js';
+import { loadConfig, type Config } from '../src/core/config.js';
 import { Cipher } from '../src/core/crypto.js';
 import type { Env } from '../src/core/env.js';
 import { seedDemo } from '../src/demo/demo.seed.js';
@@ -24,12 +24,16 @@ export interface TestInstance {
   close(): Promise<void>;
 }
 
-/** A fresh database, optionally seeded with the small city, and an app over it; `log` captures its log lines. */
-export async function testInstance(options: { seed?: boolean; log?: { level: string; stream: LogStream } } = {}): Promise<TestInstance> {
+/**
+ * A fresh database, optionally seeded with the small city, and an app over it; `log` captures its
+ * log lines, `config` overrides settings (the HTTP timeouts, say).
+ */
+export async function testInstance(options: { seed?: boolean; log?: { level: string; stream: LogStream }; config?: Partial<Config> } = {}): Promise<TestInstance> {
   const database = await testDatabase();
   const config = {
     ...loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `shiyu-test-${crypto.randomBytes(4).toString('hex')}`) }),
     ...(options.log ? { logLevel: options.log.level } : {}),
+    ...options.config,
   };
   const key = crypto.randomBytes(32);
   const env: Env = { db: database.db, config, cipher: new Cipher(key), auditKey: auditKey(key) };

@@ -10,6 +10,7 @@ import {
   diskUsage, fillDisk, freshSchema, freshSite, openSiteDb, postgresBinaries, privatePostgres, seed, seededSite, serve, signIn, SLOW, sleep,
   stop, testDatabaseUrl, tmpfs, useProcesses, withDeadline, type Server, type Site, type SiteDb,
 } from './process.js';
+import { healthOf as health, intakeBody, mixedLoad, postIntake, until, type Exchange } from './load.js';
 
 // Faults a city's server meets in service: the process killed under load, the database
 // restarting under it, the disk filling up. Each runs the real `shiyu serve`.
@@ -28,23 +29,6 @@ interface IntakeOutcome {
   acknowledged?: { id: number; ticketNo: string };
   /** Anything else: a status, or the connection failing. */
   unacknowledged?: string;
-}
-
-/** A hotline call for the load: half of them leave a phone number, so the reporter is told by text. */
-function intakeBody(i: number, adminUnitId: number) {
-  return {
-    channel: 'hotline', requestType: 'complaint', description: `负载下的来电 ${i}`, adminUnitId,
-    ...(i % 2 === 0 ? { reporter: { name: '王女士', phone: `1380000${String(i % 10000).padStart(4, '0')}` } } : {}),
-  };
-}
-
-async function postIntake(url: string, token: string, key: string, body: object, timeoutMs = 30_000): Promise<Response> {
-  return fetch(`${url}/api/v1/cases`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
 }
 
 /**
@@ -195,75 +179,13 @@ describe(`faults (${BACKEND})`, () => {
   });
 });
 
-/** One request of the mixed load, as the caller saw it. */
-interface Exchange {
-  kind: 'intake' | 'list' | 'health';
-  at: number;
-  ms: number;
-  status: number | string;
-  retryAfter: string | null;
-  /** The error code, or for health its status (ok, degraded). */
-  code?: string;
-  caseId?: number;
-}
-
 /**
  * No single request may take longer than this, whatever the database is doing: a request waits
- * at most 5 s for a database connection (src/core/db.ts) before it is answered 503.
+ * at most DB_CONNECT_TIMEOUT_MS (5 s) for a database connection before it is answered 503.
  */
 const ANSWER_BOUND_MS = 10_000;
 
-/** Reads, writes and health checks at a steady rate, each timed, until `until` says stop. */
-function mixedLoad(url: string, token: string, adminUnitId: number, options: { rate: number; until: () => boolean }) {
-  const exchanges: Exchange[] = [];
-  const pending: Promise<void>[] = [];
-  const started = Date.now();
-  const request = async (kind: Exchange['kind'], i: number) => {
-    const at = Date.now();
-    const auth = { authorization: `Bearer ${token}` };
-    try {
-      const res = kind === 'intake' ? await postIntake(url, token, `restart-${started}-${i}`, intakeBody(i, adminUnitId), ANSWER_BOUND_MS * 2)
-        // Health is asked as a load balancer asks it: without signing in.
-        : await fetch(kind === 'list' ? `${url}/api/v1/cases?pageSize=5` : `${url}/healthz`, { headers: kind === 'list' ? auth : {}, signal: AbortSignal.timeout(ANSWER_BOUND_MS * 2) });
-      const body = (await res.json()) as { id?: number; status?: string; error?: { code: string } };
-      exchanges.push({
-        kind, at, ms: Date.now() - at, status: res.status, retryAfter: res.headers.get('retry-after'),
-        code: kind === 'health' ? body.status : body.error?.code, caseId: res.status === 201 ? body.id : undefined,
-      });
-    } catch (err) {
-      exchanges.push({ kind, at, ms: Date.now() - at, status: `failed: ${(err as Error).message}`, retryAfter: null });
-    }
-  };
-  const done = new Promise<void>((resolve) => {
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (options.until()) {
-        clearInterval(timer);
-        resolve();
-        return;
-      }
-      for (const due = Math.floor(((Date.now() - started) / 1000) * options.rate); sent < due; sent++) {
-        pending.push(request((['intake', 'list', 'health'] as const)[sent % 3], sent));
-      }
-    }, 5);
-  });
-  return { exchanges, finished: done.then(() => Promise.all(pending)).then(() => exchanges) };
-}
-
-async function healthOf(url: string) {
-  const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(ANSWER_BOUND_MS) });
-  return { status: res.status, body: await res.json() };
-}
-
-/** Waits until `probe` holds, trying every 100 ms, and answers how long that took. */
-async function until(probe: () => Promise<boolean>, ms: number, message: string): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > ms) throw new Error(message);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const healthOf = (url: string) => health(url, ANSWER_BOUND_MS);
 
 describe.runIf(BACKEND === 'postgres')('faults: PostgreSQL restarting under the server', () => {
   it.runIf(postgresBinaries() !== null)('survives a connection dying while it is checked out, and reconnects', SLOW, async () => {
@@ -296,7 +218,7 @@ describe.runIf(BACKEND === 'postgres')('faults: PostgreSQL restarting under the 
       const me = (await (await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${dispatcher.token}` } })).json()) as { jurisdiction: { id: number } };
 
       let finished = false;
-      const load = mixedLoad(server.url, dispatcher.token, me.jurisdiction.id, { rate: 60, until: () => finished });
+      const load = mixedLoad(server.url, dispatcher.token, me.jurisdiction.id, { rate: 60, until: () => finished, timeoutMs: ANSWER_BOUND_MS * 2 });
       const outages: Array<{ from: number; to: number; recoveredInMs: number }> = [];
       for (let cycle = 0; cycle < (LONG ? 6 : 2); cycle++) {
         await sleep(1500);

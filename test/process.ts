@@ -293,6 +293,13 @@ export interface PrivatePostgres {
   start(): void;
   /** `pg_ctl stop -m immediate` by default: every backend dies at once, as in a crash. */
   stop(mode?: 'immediate' | 'fast'): void;
+  /**
+   * SIGSTOP to the postmaster and every backend: the server is there, its port accepts
+   * connections, and nothing answers, as when its VM is paused or its disk stalls.
+   */
+  freeze(): void;
+  /** SIGCONT to all of them: the database answers again, each statement where it stopped. */
+  thaw(): void;
   destroy(): void;
   /** What the server wrote to its log so far. */
   log(): string;
@@ -331,11 +338,31 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
   ]);
   start();
   let running = true;
+  let frozen = false;
+  const postmaster = () => Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const backends = (pid: number) => spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout
+    .split('\n').map(Number).filter((n) => n > 0);
+  const thaw = () => {
+    const pid = postmaster();
+    for (const backend of backends(pid)) process.kill(backend, 'SIGCONT');
+    process.kill(pid, 'SIGCONT');
+    frozen = false;
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: () => { start(); running = true; },
     stop: (mode = 'immediate') => { run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']); running = false; },
+    freeze: () => {
+      // The postmaster first, so that it forks no backend that would escape.
+      const pid = postmaster();
+      process.kill(pid, 'SIGSTOP');
+      for (const backend of backends(pid)) process.kill(backend, 'SIGSTOP');
+      frozen = true;
+    },
+    thaw,
     destroy: () => {
+      // A stopped postmaster would not act on pg_ctl's signal.
+      if (frozen) thaw();
       if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       running = false;
     },

@@ -21,6 +21,18 @@ export interface Config {
   sessionHours: number;
   /** Connections in the PostgreSQL pool. */
   poolSize: number;
+  /**
+   * The longest one statement of the server may take, in ms (0: no bound). PostgreSQL cancels it
+   * (statement_timeout), and a database that does not answer at all (frozen, or its host gone
+   * silent) is given up on a second later, so no request waits on the database for longer.
+   */
+  dbStatementTimeoutMs: number;
+  /** How long a request waits for a database connection, new or from the pool, before it is answered 503. */
+  dbConnectTimeoutMs: number;
+  /** A request's headers must have arrived this long (ms) after its first byte, or after the connection opened. */
+  httpHeadersTimeoutMs: number;
+  /** The whole request, body included, must have arrived this long (ms) after its first byte. */
+  httpRequestTimeoutMs: number;
   /** A new case this close (metres) to an open case of the same category… */
   duplicateRadiusM: number;
   /** …reported within this many hours before it is offered for merging. */
@@ -89,6 +101,19 @@ function trustProxyVar(raw: string | undefined): false | number | string[] {
   return addresses;
 }
 
+/**
+ * Bounds on how slowly a client may send a request (slowloris). Node refuses headers that take
+ * longer than the whole request may, so the first must not exceed the second.
+ */
+function httpTimeouts(env: NodeJS.ProcessEnv): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs'> {
+  const httpHeadersTimeoutMs = intVar(env, 'HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
+  const httpRequestTimeoutMs = intVar(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3600_000);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`);
+  }
+  return { httpHeadersTimeoutMs, httpRequestTimeoutMs };
+}
+
 /** Reads the configuration from an environment (process.env by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
@@ -108,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 64, 1, 1024) * 1024 * 1024,
     sessionHours: intVar(env, 'SESSION_HOURS', 12, 1, 24 * 30),
     poolSize: intVar(env, 'DB_POOL_SIZE', 10, 1, 200),
+    dbStatementTimeoutMs: intVar(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000, 0, 24 * 3600_000),
+    dbConnectTimeoutMs: intVar(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    ...httpTimeouts(env),
     duplicateRadiusM: intVar(env, 'DUPLICATE_RADIUS_M', 100, 0, 10_000),
     duplicateWindowHours: intVar(env, 'DUPLICATE_WINDOW_HOURS', 72, 0, 24 * 90),
     smtpUrl: env.SMTP_URL || undefined,

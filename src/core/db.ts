@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { PGlitePool } from './pglite-pool.js';
+import { BoundedPool } from './postgres-pool.js';
 import type { DB } from './db.types.js';
 
 export type Db = Kysely<DB>;
@@ -39,11 +40,23 @@ export interface OpenOptions {
   /** Schema to work in (tests give each file its own). */
   schema?: string;
   poolSize?: number;
+  /**
+   * PostgreSQL only: the longest a statement may run (ms). The server cancels it then
+   * (statement_timeout); one it does not answer at all is given up on a second later. 0 or absent:
+   * no bound, for the command line's migrations, imports and backups.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: how long to wait for a connection, new or from the pool (default 5 s). */
+  connectTimeoutMs?: number;
 }
+
+/** How long after PostgreSQL's own statement_timeout the client stops waiting for its answer. */
+const SILENCE_GRACE_MS = 1_000;
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
+    const bound = options.statementTimeoutMs ?? 0;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
@@ -51,7 +64,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       options: options.schema ? `-c search_path=${options.schema}` : undefined,
       // How long a request waits for a connection, new or from the pool, before it is answered 503:
       // with the database gone, requests queued behind failing connects wait this long.
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      // A slow statement is cancelled by the server, which keeps the connection usable.
+      ...(bound > 0 ? { statement_timeout: bound } : {}),
     });
     // A client losing its server (a database restart) must not crash the process. The pool
     // listens on idle clients only; one checked out (between two queries of a transaction,
@@ -59,7 +74,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // unusable afterwards: its next query fails, and the pool drops it when it is released.
     pool.on('error', () => {});
     pool.on('connect', (client) => { client.on('error', () => {}); });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const dialect = new PostgresDialect({ pool: bound > 0 ? new BoundedPool(pool, bound + SILENCE_GRACE_MS) : pool });
+    const db = new Kysely<DB>({ dialect });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   let pglite = options.pglite;

@@ -13,15 +13,34 @@ export interface Instance {
   close(): Promise<void>;
 }
 
-/** Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set) and migrates it. */
-export async function openInstance(config: Config, options: { migrate?: boolean } = {}): Promise<Instance> {
+/**
+ * Opens the configured database (PGlite under DATA_DIR unless DATABASE_URL is set) and migrates it.
+ * `bounded`: the handle serves requests, so on PostgreSQL each statement is bounded by
+ * DB_STATEMENT_TIMEOUT_MS. The command line's own work (migrations, imports, backups) is not.
+ */
+export async function openInstance(config: Config, options: { migrate?: boolean; bounded?: boolean } = {}): Promise<Instance> {
   const key = loadKey(config.secretKey, config.dataDir);
-  const database = await openDatabase({
+  const open = (statementTimeoutMs: number) => openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: path.join(config.dataDir, 'pglite'),
     poolSize: config.poolSize,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs,
   });
-  if (options.migrate !== false) await migrateToLatest(database.db);
+  const bound = options.bounded && config.databaseUrl ? config.dbStatementTimeoutMs : 0;
+  let database = await open(0);
+  try {
+    // A migration may rewrite a table of millions of cases: it runs before the bound applies.
+    if (options.migrate !== false) await migrateToLatest(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  if (bound > 0) {
+    await database.close();
+    database = await open(bound);
+  }
   const env: Env = { db: database.db, config, cipher: new Cipher(key), auditKey: auditKey(key) };
-  return { env, database, close: () => database.close() };
+  const opened = database;
+  return { env, database: opened, close: () => opened.close() };
 }

@@ -65,6 +65,18 @@ export function answerOpen311RoutingError(error: FastifyError, request: FastifyR
   return send(request, reply, 'errors', [{ code: status, description: message }], status);
 }
 
+/**
+ * What the HTTP parser refused on an Open311 path (a nonsense method, headers too large), in
+ * Open311's format: XML when the path asks for it, else JSON. Undefined on other paths.
+ */
+export function renderOpen311Refusal(path: string, status: number, description: string): { type: string; body: string } | undefined {
+  if (!path.startsWith('/open311/')) return undefined;
+  const errors = [{ code: status, description }];
+  return /\.xml$/i.test(path.split('?')[0])
+    ? { type: 'text/xml; charset=utf-8', body: renderXml('errors', errors) }
+    : { type: 'application/json; charset=utf-8', body: JSON.stringify(errors) };
+}
+
 /** Points media_url at the first photo the reporter sent, served by the public photo route. */
 async function withMedia<T extends { service_request_id: string }>(env: Env, request: FastifyRequest, requests: T[]) {
   const ids = await publicPhotoIds(env, requests.map((r) => r.service_request_id));

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isDiskFull, StorageFullError } from '../errors.js';
+import { DatabaseTimeoutError } from '../postgres-pool.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -63,10 +64,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
-/** Connection-level failures mean "try again", not "we are broken". */
+/**
+ * Connection-level failures mean "try again", not "we are broken"; so does a database too slow to
+ * answer within DB_STATEMENT_TIMEOUT_MS (cancelled by PostgreSQL, 57014, or given up on here).
+ */
 function isUnavailable(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code)
+  return error instanceof DatabaseTimeoutError
+    || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014', '08006', '08001'].includes(code)
     || /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(error.message);
 }
 
