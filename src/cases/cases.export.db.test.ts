@@ -152,6 +152,18 @@ describe('case export', () => {
     expect(entry).toEqual({ actor_name: 'dispatcher', target_type: 'case', after: { filter: { channel: 'patrol', overdue: false }, rows: rows.length, complete: true } });
   });
 
+  it('answers HEAD as a download would start, without reading or recording an export', async () => {
+    const count = async () => Number((await t.env.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'case.export').executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const res = await dispatcher({ method: 'HEAD', url: '/api/v1/cases/export.csv?channel=patrol' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="cases-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.body).toBe('');
+    expect(await count()).toBe(before);
+    expect((await dispatcher({ method: 'HEAD', url: '/api/v1/cases/export.csv?channel=fax' })).statusCode).toBe(400);
+  });
+
   it('names what is wrong with the query', async () => {
     const bad: [string, string][] = [['from=yesterday', 'from'], ['channel=fax', 'channel'], ['page=2', 'page'], ['adminUnitId=zero', 'adminUnitId']];
     for (const [query, field] of bad) {

@@ -24,6 +24,8 @@ export async function caseExportRoutes(app: FastifyInstance, { env }: { env: Env
       'cache-control': 'no-store',
       'x-request-id': request.id,
     });
+    // HEAD says what a GET would get without reading (or auditing) a case: the file is never started.
+    if (request.method === 'HEAD') return void reply.raw.end();
     await stream(file.chunks, reply.raw, request.log);
   });
 }

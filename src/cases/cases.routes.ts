@@ -47,6 +47,8 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // Node sends a HEAD's headers only when the answer ends: a stream that never ends would never answer.
+    if (request.method === 'HEAD') return void raw.end();
     raw.write(': connected\n\n');
     const stop = await feed.subscribe(actor!, (change) => {
       const { path: _path, ...visible } = change;
