@@ -261,4 +261,17 @@ describe('the case screens', () => {
     expect(await card.getByTestId('work-panel').locator('.action-buttons button').allTextContents()).toEqual(['核查通过', '核查不通过']);
     await shot(page, 'grid-queue');
   });
+
+  it('shows markup stored in a case as text on the case page and in the list, never as markup', async () => {
+    const { page } = b;
+    await switchUser(page, 'dispatcher');
+    const hostile = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>粗体</b> 井盖缺失，路人险些踩空';
+    const made = await hotlineCase(dispatcher, point, hostile);
+    await page.goto(`/cases/${made.id}`);
+    await expect.poll(() => page.getByText(hostile).count()).toBeGreaterThan(0);
+    await page.goto(`/cases?q=${encodeURIComponent(made.ticketNo)}`);
+    await expect.poll(() => caseRow(made.ticketNo).count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('main b, main script, main img[src="x"]').count()).toBe(0);
+  });
 });
