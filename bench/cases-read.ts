@@ -191,6 +191,9 @@ export async function benchCasesRead(root: string, adminUrl: string, options: Ca
   const cli = path.join(root, 'dist/src/cli/main.js');
   const client = new pg.Client({ connectionString: url.toString() });
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // A connection closing as the pool ends may still hear from the server: that must not end the run.
+  pool.on('error', () => {});
+  pool.on('connect', (c) => { c.on('error', () => {}); });
   let server: ChildProcess | undefined;
   try {
     if (!exists) execFileSync(process.execPath, [cli, 'seed', '--history-cases', '0'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
