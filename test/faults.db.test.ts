@@ -10,7 +10,7 @@ import {
   diskUsage, fillDisk, freshSchema, freshSite, openSiteDb, postgresBinaries, privatePostgres, seed, seededSite, serve, signIn, SLOW, sleep,
   stop, testDatabaseUrl, tmpfs, useProcesses, withDeadline, type Server, type Site, type SiteDb,
 } from './process.js';
-import { healthOf as health, intakeBody, mixedLoad, postIntake, until, type Exchange } from './load.js';
+import { acknowledgedCases, healthOf as health, intakeBody, mixedLoad, postIntake, until, type Exchange } from './load.js';
 
 // Faults a city's server meets in service: the process killed under load, the database
 // restarting under it, the disk filling up. Each runs the real `shiyu serve`.
@@ -257,14 +257,8 @@ describe.runIf(BACKEND === 'postgres')('faults: PostgreSQL restarting under the 
 
       // The process lived through it, and what it acknowledged is there.
       expect(server.child.exitCode).toBeNull();
-      const db = await openSiteDb(site);
-      try {
-        const ids = exchanges.flatMap((e) => (e.caseId ? [e.caseId] : []));
-        const found = await db.query<{ n: number }>('select count(*)::int as n from cases where id = any($1::bigint[])', [ids]);
-        expect(found[0].n).toBe(ids.length);
-      } finally {
-        await db.close();
-      }
+      const { acknowledged, found } = await acknowledgedCases(site, exchanges);
+      expect(found).toBe(acknowledged);
       expect(await stop(server)).toBe(0);
       console.info(`database restarted ${outages.length} times under ${exchanges.length} requests: ${refused.length} answered 503, recovered in ${outages.map((o) => o.recoveredInMs).join(' and ')} ms, slowest answer ${Math.max(...exchanges.map((e) => e.ms))} ms`);
     } finally {

@@ -2,6 +2,7 @@
  * Load for the process-level fault tests (faults*.db.test.ts): intakes, lists and health checks
  * against a running `shiyu serve`, each timed as its caller saw it.
  */
+import { openSiteDb, type Site } from './process.js';
 
 /** A hotline call for the load: half of them leave a phone number, so the reporter is told by text. */
 export function intakeBody(i: number, adminUnitId: number) {
@@ -83,5 +84,17 @@ export async function until(probe: () => Promise<boolean>, ms: number, message: 
     if (await probe().catch(() => false)) return Date.now() - started;
     if (Date.now() - started > ms) throw new Error(message);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** How many cases the answers acknowledged, and how many of them the database holds: the two must match. */
+export async function acknowledgedCases(site: Site, exchanges: Exchange[]): Promise<{ acknowledged: number; found: number }> {
+  const ids = exchanges.flatMap((e) => (e.caseId ? [e.caseId] : []));
+  const db = await openSiteDb(site);
+  try {
+    const found = await db.query<{ n: number }>('select count(*)::int as n from cases where id = any($1::bigint[])', [ids]);
+    return { acknowledged: ids.length, found: found[0].n };
+  } finally {
+    await db.close();
   }
 }
