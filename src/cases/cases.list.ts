@@ -2,23 +2,10 @@ import { scopePrefix, type Actor } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { NotFoundError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
+import type { CaseQuery } from './cases.contract.js';
 import type { CaseFilter } from './cases.list.repo.js';
 
-/** The filters of GET /api/v1/cases, which its CSV export takes too. */
-export interface CaseQuery {
-  status?: string[];
-  categoryCode?: string;
-  channel?: string;
-  adminUnitId?: number;
-  departmentId?: number;
-  gridId?: number;
-  overdue?: boolean;
-  q?: string;
-  /** RFC 3339; received at or after. */
-  from?: string;
-  /** RFC 3339; received before. */
-  to?: string;
-}
+export type { CaseQuery };
 
 /**
  * How far the list counts: past it, the total reads "1,000 or more". Counting every match of a broad

@@ -11,16 +11,16 @@ import { departmentsById } from '../org/org.service.js';
 import { listCategories } from './cases.repo.js';
 import { CHANNELS } from './cases.service.js';
 import * as daily from './cases.stats.daily.js';
+import type { CaseDrill, CaseFigureGroup, CaseFigures, CaseFigureSet, FigureHead, Figures, Grouping, StaffFigureGroup, StaffFigures } from './cases.contract.js';
 import * as repo from './cases.stats.repo.js';
-import type { CaseCountRow, StaffCountRow } from './cases.stats.repo.js';
 
 /**
  * Performance figures (绩效统计) over a period, by department, area, grid, category, channel
  * or staff member; the definitions are in the README ("Figures") and cases.stats.repo.ts.
  */
 
-export const GROUPINGS = ['department', 'adminUnit', 'grid', 'category', 'channel', 'staff'] as const;
-export type Grouping = (typeof GROUPINGS)[number];
+export { GROUPINGS } from './cases.contract.js';
+export type { CaseDrill, CaseFigureGroup, CaseFigures, CaseFigureSet, Figures, Grouping, StaffFigureGroup, StaffFigures, StaffFigureSet } from './cases.contract.js';
 
 export interface FigureQuery {
   groupBy: Grouping;
@@ -33,60 +33,6 @@ export interface FigureQuery {
   /** For groupBy=adminUnit: the level of the units to group by. */
   level?: AdminLevel;
 }
-
-/** The figures of a set of cases (one group, or all of them). */
-export interface CaseFigureSet extends Omit<CaseCountRow, 'key' | 'handlingSeconds'> {
-  /** closed / due; null when nothing was due. */
-  closureRate: number | null;
-  /** closedOnTime / due. */
-  onTimeRate: number | null;
-  /** reopened / due. */
-  reopenRate: number | null;
-  /** extended / due. */
-  extensionRate: number | null;
-  /** Mean wall-clock hours from registration to closure over `closed`. */
-  averageHandlingHours: number | null;
-  /** satisfied / rated. */
-  satisfactionRate: number | null;
-}
-
-/** Parameters for GET /api/v1/cases listing a group's cases received in the period. */
-export interface CaseDrill {
-  from: string;
-  to: string;
-  adminUnitId?: number;
-  departmentId?: number;
-  categoryCode?: string;
-  channel?: string;
-}
-
-export interface CaseFigureGroup extends CaseFigureSet {
-  /** The department, admin unit or grid id, the category or channel code; null for cases with none. */
-  key: number | string | null;
-  code: string | null;
-  name: string;
-  /** null where GET /api/v1/cases cannot list exactly this group (a grid, cases with no key). */
-  drill: CaseDrill | null;
-}
-
-/** One staff member's action counts, as the repo counts them. */
-export type StaffFigureSet = Omit<StaffCountRow, 'actorId' | 'actorName'>;
-
-export interface StaffFigureGroup extends StaffFigureSet {
-  key: number;
-  code: null;
-  name: string;
-  drill: null;
-}
-
-interface FigureHead {
-  from: string;
-  to: string;
-  adminUnitId: number | null;
-}
-export type CaseFigures = FigureHead & { groupBy: Exclude<Grouping, 'staff'>; level: AdminLevel | null; groups: CaseFigureGroup[]; totals: CaseFigureSet };
-export type StaffFigures = FigureHead & { groupBy: 'staff'; level: null; groups: StaffFigureGroup[]; totals: StaffFigureSet };
-export type Figures = CaseFigures | StaffFigures;
 
 /** Channel names as the zh-CN interface shows them (DOMAIN.md). */
 export const CHANNEL_NAMES: Record<(typeof CHANNELS)[number], string> = {

@@ -1,7 +1,9 @@
 /**
  * Shapes of the case routes, kept by hand beside the server's (src/cases/cases.view.ts,
- * cases.service.ts listCases, cases.bulk.ts, cases.templates.ts, cases.photos.ts).
+ * cases.service.ts listCases, cases.bulk.ts, cases.templates.ts, cases.photos.ts), except the
+ * list's filters, which come from the server's own contract (src/cases/cases.contract.ts).
  */
+import type { CaseQuery as CaseFilters } from '../../../src/cases/cases.contract';
 import type { AdminUnitRef, CaseStatus } from '../api/types';
 
 /** src/cases/cases.service.ts CHANNELS. */
@@ -66,18 +68,8 @@ export interface CasePage {
   pageSize: number;
 }
 
-/** The filters of the case list (and of the figures' drill-down links). */
-export interface CaseQuery {
-  status?: string[];
-  categoryCode?: string;
-  channel?: string;
-  adminUnitId?: number;
-  departmentId?: number;
-  gridId?: number;
-  overdue?: boolean;
-  q?: string;
-  from?: string;
-  to?: string;
+/** The filters of the case list (and of the figures' drill-down links), as the server takes them, and the page. */
+export interface CaseQuery extends CaseFilters {
   page?: number;
   pageSize?: number;
 }

@@ -1,61 +1,12 @@
 import { ApiError, api, session, withQuery } from '../api/client';
 import type { Period } from './periods';
 
-/** Shapes of the figures (src/cases/cases.stats.ts; definitions in the README, "Figures"). */
-
-export const GROUPINGS = ['department', 'adminUnit', 'grid', 'category', 'channel', 'staff'] as const;
-export type Grouping = (typeof GROUPINGS)[number];
-
-/** The query of GET /api/v1/cases listing a group's cases received in the period. */
-export type CaseDrill = Record<string, string | number>;
-
-export interface CaseFigureSet {
-  received: number;
-  registered: number;
-  dispatched: number;
-  closed: number;
-  due: number;
-  closedOnTime: number;
-  reopened: number;
-  extended: number;
-  rated: number;
-  satisfied: number;
-  /** Fractions (0.7143); null over nothing. */
-  closureRate: number | null;
-  onTimeRate: number | null;
-  reopenRate: number | null;
-  extensionRate: number | null;
-  averageHandlingHours: number | null;
-  satisfactionRate: number | null;
-}
-
-export interface StaffFigureSet {
-  received: number;
-  registered: number;
-  dispatched: number;
-  handled: number;
-  verified: number;
-  closed: number;
-}
-
-interface GroupHead {
-  key: number | string | null;
-  code: string | null;
-  name: string;
-  drill: CaseDrill | null;
-}
-export type CaseFigureGroup = GroupHead & CaseFigureSet;
-export type StaffFigureGroup = GroupHead & StaffFigureSet;
-
-interface FigureHead {
-  from: string;
-  to: string;
-  adminUnitId: number | null;
-  level: string | null;
-}
-export type CaseFigures = FigureHead & { groupBy: Exclude<Grouping, 'staff'>; groups: CaseFigureGroup[]; totals: CaseFigureSet };
-export type StaffFigures = FigureHead & { groupBy: 'staff'; groups: StaffFigureGroup[]; totals: StaffFigureSet };
-export type Figures = CaseFigures | StaffFigures;
+// Shapes of the figures, as the server builds them (definitions in the README, "Figures").
+export { GROUPINGS } from '../../../src/cases/cases.contract';
+export type {
+  CaseDrill, CaseFigureGroup, CaseFigures, CaseFigureSet, Figures, Grouping, StaffFigureGroup, StaffFigures, StaffFigureSet,
+} from '../../../src/cases/cases.contract';
+import type { CaseDrill, Figures, Grouping } from '../../../src/cases/cases.contract';
 
 export interface FigureQuery extends Period {
   groupBy: Grouping;
@@ -80,7 +31,7 @@ export function fetchDaily(query: { from: string; to: string }, signal?: AbortSi
 
 /** The case list's link for a group's drill query: /cases?departmentId=…&from=…&to=…. */
 export function drillLink(drill: CaseDrill): string {
-  return withQuery('/cases', drill);
+  return withQuery('/cases', { ...drill });
 }
 
 /**

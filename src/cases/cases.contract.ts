@@ -1,0 +1,100 @@
+/**
+ * Shapes of the cases API that the web app reads too (web/src/cases/types.ts and
+ * web/src/stats/api.ts import them): the server builds its answers to these types and the
+ * web app reads the same ones, so the two cannot drift apart. Types and constants only,
+ * importing nothing, so the browser build can take this file as it is.
+ */
+
+/** The filters of GET /api/v1/cases, which its CSV export and the figures' drill-down links take too. */
+export interface CaseQuery {
+  status?: string[];
+  categoryCode?: string;
+  channel?: string;
+  adminUnitId?: number;
+  departmentId?: number;
+  gridId?: number;
+  overdue?: boolean;
+  q?: string;
+  /** RFC 3339; received at or after. */
+  from?: string;
+  /** RFC 3339; received before. */
+  to?: string;
+}
+
+/** What the figures are grouped by (GET /api/v1/stats/cases?groupBy=). */
+export const GROUPINGS = ['department', 'adminUnit', 'grid', 'category', 'channel', 'staff'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+/** The levels of the admin tree, top down. */
+export type AdminLevelName = 'city' | 'district' | 'township' | 'community';
+
+/** The figures of a set of cases (one group, or all of them); definitions in the README, "Figures". */
+export interface CaseFigureSet {
+  received: number;
+  registered: number;
+  dispatched: number;
+  closed: number;
+  due: number;
+  closedOnTime: number;
+  reopened: number;
+  extended: number;
+  rated: number;
+  satisfied: number;
+  /** closed / due; null when nothing was due. Rates are fractions (0.7143). */
+  closureRate: number | null;
+  /** closedOnTime / due. */
+  onTimeRate: number | null;
+  /** reopened / due. */
+  reopenRate: number | null;
+  /** extended / due. */
+  extensionRate: number | null;
+  /** Mean wall-clock hours from registration to closure over `closed`. */
+  averageHandlingHours: number | null;
+  /** satisfied / rated. */
+  satisfactionRate: number | null;
+}
+
+/** One staff member's actions in the period (the figures by post). */
+export interface StaffFigureSet {
+  received: number;
+  registered: number;
+  dispatched: number;
+  handled: number;
+  verified: number;
+  closed: number;
+}
+
+/** Parameters for GET /api/v1/cases listing a group's cases received in the period. */
+export interface CaseDrill {
+  from: string;
+  to: string;
+  adminUnitId?: number;
+  departmentId?: number;
+  categoryCode?: string;
+  channel?: string;
+}
+
+export interface CaseFigureGroup extends CaseFigureSet {
+  /** The department, admin unit or grid id, the category or channel code; null for cases with none. */
+  key: number | string | null;
+  code: string | null;
+  name: string;
+  /** null where GET /api/v1/cases cannot list exactly this group (a grid, cases with no key). */
+  drill: CaseDrill | null;
+}
+
+export interface StaffFigureGroup extends StaffFigureSet {
+  key: number;
+  code: null;
+  name: string;
+  drill: null;
+}
+
+export interface FigureHead {
+  from: string;
+  to: string;
+  adminUnitId: number | null;
+}
+export type CaseFigures = FigureHead & { groupBy: Exclude<Grouping, 'staff'>; level: AdminLevelName | null; groups: CaseFigureGroup[]; totals: CaseFigureSet };
+export type StaffFigures = FigureHead & { groupBy: 'staff'; level: null; groups: StaffFigureGroup[]; totals: StaffFigureSet };
+export type Figures = CaseFigures | StaffFigures;
