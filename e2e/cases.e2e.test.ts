@@ -178,6 +178,9 @@ describe('the case screens', () => {
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
     expect(await page.locator('tbody tr').textContent()).toContain('已派遣');
     await page.getByRole('button', { name: '清除条件' }).click();
+    // The form is set again from the cleared address: choose only once that has happened.
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    await expect.poll(() => page.getByLabel('工单号或关键词').inputValue()).toBe('');
     await page.getByLabel('状态').selectOption('dispatched');
     await page.getByLabel('仅看已超期').check();
     await page.getByRole('button', { name: '查询' }).click();
