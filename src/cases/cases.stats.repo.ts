@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type Sql
 import type { Db } from '../core/db.js';
 import type { DB } from '../core/db.types.js';
 import { escapeLike } from '../core/sql.js';
+import type { CaseFigureSet, StaffFigureSet } from './cases.contract.js';
 
 /**
  * The SQL of the performance figures (README, "Figures"): one aggregate query per grouping,
@@ -43,33 +44,20 @@ export const STAFF_ACTIONS = {
   closed: ['close'],
 } as const;
 
+/** The counts among the figures (the rates are worked out from them in cases.stats.ts). */
+export type CaseCounts = Pick<CaseFigureSet, 'received' | 'registered' | 'dispatched' | 'closed' | 'due' | 'closedOnTime' | 'reopened' | 'extended' | 'rated' | 'satisfied'>;
+
 /** Counts of one group of cases; the key is text so one row type serves every grouping. */
-export interface CaseCountRow {
+export interface CaseCountRow extends CaseCounts {
   key: string | null;
-  received: number;
-  registered: number;
-  dispatched: number;
-  closed: number;
-  due: number;
-  closedOnTime: number;
-  reopened: number;
-  extended: number;
-  rated: number;
-  satisfied: number;
   /** Seconds from registration to closure summed over `closed`; null when none closed. */
   handlingSeconds: number | null;
 }
 
 /** Counts of one staff member's actions. */
-export interface StaffCountRow {
+export interface StaffCountRow extends StaffFigureSet {
   actorId: number;
   actorName: string;
-  received: number;
-  registered: number;
-  dispatched: number;
-  handled: number;
-  verified: number;
-  closed: number;
 }
 
 const CLOSED = sql.lit('closed');

@@ -15,15 +15,9 @@ import { LEVELS } from './geo.service.js';
 
 const CODE = /^[0-9A-Za-z_-]{1,32}$/;
 
-export type ImportKind = 'admin-units' | 'grids' | 'grid-members';
+import type { ImportKind, ImportResult } from './geo.contract.js';
 
-export interface ImportResult {
-  kind: ImportKind;
-  rows: number;
-  created: number;
-  updated: number;
-  removed: number;
-}
+export type { ImportKind, ImportResult };
 
 /** Checks and applies one import file's rows as a whole: any problem rejects every row. */
 export async function importGeography(

@@ -7,8 +7,10 @@ import { NotFoundError, ValidationError } from '../core/errors.js';
 import { polygonsOf, type Area } from './geometry.js';
 import { geoState, type GeoState } from './geo.state.js';
 import * as repo from './geo.repo.js';
-import type { AdminLevel } from './geo.repo.js';
+import type { BoundaryLevel, BoundaryProperties } from './geo.contract.js';
 import { LEVELS } from './geo.service.js';
+
+export type { BoundaryLevel, BoundaryProperties };
 
 /**
  * What the maps draw: the outlines of admin units or grids of an area as one GeoJSON
@@ -17,7 +19,6 @@ import { LEVELS } from './geo.service.js';
  */
 
 /** The levels a map may ask outlines of: the admin levels, then the grids. */
-export type BoundaryLevel = AdminLevel | 'grid';
 export const BOUNDARY_LEVELS: BoundaryLevel[] = [...LEVELS, 'grid'];
 
 export interface BoundaryQuery {
@@ -27,15 +28,6 @@ export interface BoundaryQuery {
   level?: BoundaryLevel;
 }
 
-/** The properties of one outline. */
-export interface BoundaryProperties {
-  kind: 'adminUnit' | 'grid';
-  id: number;
-  code: string;
-  name: string;
-  /** The unit's level, or 'grid'. */
-  level: BoundaryLevel;
-}
 
 export interface BoundaryFeature {
   type: 'Feature';

@@ -3,10 +3,11 @@ import type { Db } from '../core/db.js';
 import type { DB } from '../core/db.types.js';
 import { escapeLike } from '../core/sql.js';
 import type { Area } from './geometry.js';
+import type { AdminLevel } from './geo.contract.js';
+
+export type { AdminLevel };
 
 type Conn = Db | Transaction<DB>;
-
-export type AdminLevel = 'city' | 'district' | 'township' | 'community';
 
 /** An admin unit without its boundary (the tree is kept in memory; boundaries are read on demand). */
 export interface AdminUnitRecord {

@@ -1,11 +1,15 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { ApiError, api, session } from '../api/client';
 import type { AdminUnitRef, Page } from '../api/types';
+import type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult } from '../../../src/geo/geo.contract';
 
-/** Shapes of the geography routes (src/geo/geo.service.ts, geo.boundaries.ts, geo-write.service.ts). */
+/**
+ * Shapes of the geography routes (src/geo/geo.service.ts, geo.boundaries.ts, geo-write.service.ts):
+ * those in the server's contract (src/geo/geo.contract.ts) from it, the rest kept by hand.
+ */
 
-export type AdminLevel = 'city' | 'district' | 'township' | 'community';
-export type BoundaryLevel = AdminLevel | 'grid';
+export type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult };
+export { IMPORT_KINDS } from '../../../src/geo/geo.contract';
 
 /** GET /api/v1/admin-units: the tree under the caller's jurisdiction. */
 export interface AdminUnitNode extends AdminUnitRef {
@@ -47,13 +51,6 @@ export interface GridProperties {
 /** GET /api/v1/grids/{id}. */
 export type GridFeature = Feature<Polygon | MultiPolygon, GridProperties>;
 
-export interface BoundaryProperties {
-  kind: 'adminUnit' | 'grid';
-  id: number;
-  code: string;
-  name: string;
-  level: BoundaryLevel;
-}
 
 /** GET /api/v1/geo/boundaries.geojson. */
 export type BoundaryCollection = FeatureCollection<Polygon | MultiPolygon, BoundaryProperties> & { adminUnitId: number | null; level: BoundaryLevel };
@@ -65,17 +62,6 @@ export interface Basemap {
   attribution: string | null;
 }
 
-export type ImportKind = 'admin-units' | 'grids' | 'grid-members';
-export const IMPORT_KINDS: ImportKind[] = ['admin-units', 'grids', 'grid-members'];
-
-/** 201 of POST /api/v1/geo/imports. */
-export interface ImportResult {
-  kind: ImportKind;
-  rows: number;
-  created: number;
-  updated: number;
-  removed: number;
-}
 
 /** One rejected row or feature (src/core/errors.ts ImportProblem). */
 export interface ImportProblem {
