@@ -18,6 +18,7 @@ import { caseCountsQuery } from '../src/cases/cases.stats.repo.js';
 import { dailyCountsQuery, dailyPeriod, rebuildDailyCounts } from '../src/cases/cases.stats.daily.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { generateCases } from './cases-generate.js';
+import { serving } from './serving.js';
 
 export interface Latency { p50: number; p95: number; p99: number }
 
@@ -156,16 +157,7 @@ function inline(text: string, parameters: readonly unknown[]): string {
 
 async function startServer(cli: string, env: NodeJS.ProcessEnv): Promise<{ server: ChildProcess; base: string }> {
   const server = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { server, base };
+  return { server, base: await serving(server) };
 }
 
 export interface CasesReadOptions {

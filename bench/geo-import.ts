@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { serving } from './serving.js';
 
 /** One import of the whole city's grids. */
 export interface ImportRun {
@@ -123,19 +124,6 @@ async function rawUpserts(url: string): Promise<{ seconds: number; rowsPerSec: n
     await client.query('drop table if exists bench_grid_rows').catch(() => {});
     await client.end();
   }
-}
-
-/** Waits for the server's line naming its URL. */
-function serving(child: ChildProcess): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
 }
 
 async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -12,6 +12,7 @@ import { loadCity } from '../src/demo/city-data.js';
 import { planGeography } from '../src/demo/geography.js';
 import { pointInArea, polygonsOf } from '../src/geo/geometry.js';
 import { mulberry32 } from '../src/geo/tiling.js';
+import { serving } from './serving.js';
 
 export interface IntakeFigures {
   casesPerSec: number;
@@ -82,15 +83,7 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
     // BENCH_CPU_PROFILE=dir writes the server's CPU profile there, to see where an intake's time goes.
     const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
     server = spawn(process.execPath, [...profile, cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const base = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server!.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /serving (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
+    const base = await serving(server);
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: 'demo' }) });
     const token = ((await login.json()) as { token: string }).token;
     const points = cityPoints(2000);

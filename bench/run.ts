@@ -23,6 +23,7 @@ import { loadCity } from '../src/demo/city-data.js';
 import { planGeography } from '../src/demo/geography.js';
 import { mulberry32 } from '../src/geo/tiling.js';
 import { benchGridLookup } from './grid-lookup.js';
+import { serving } from './serving.js';
 import { benchCasesRead, type CasesReadFigures, type Latency } from './cases-read.js';
 import { benchIntake } from './intake.js';
 import { benchGeoImport, type GeoImportFigures } from './geo-import.js';
@@ -82,15 +83,7 @@ async function serverMemory(backend: 'postgres' | 'pglite'): Promise<MemoryFigur
     execFileSync(process.execPath, [cli, 'seed', '--grids-per-community', String(GRIDS_PER_COMMUNITY), '--history-cases', '0'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const started = Date.now();
     const child = spawn(process.execPath, [cli, 'serve', '--no-demo'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /serving (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
+    const url = await serving(child);
     const startSeconds = (Date.now() - started) / 1000;
     const token = (await (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo' }) })).json()) as { token: string };
     const auth = { authorization: `Bearer ${token.token}` };

@@ -10,7 +10,7 @@ import {
   diskUsage, fillDisk, freshSchema, freshSite, openSiteDb, postgresBinaries, privatePostgres, seed, seededSite, serve, signIn, SLOW, sleep,
   stop, testDatabaseUrl, tmpfs, useProcesses, withDeadline, type Server, type Site, type SiteDb,
 } from './process.js';
-import { acknowledgedCases, healthOf as health, intakeBody, mixedLoad, postIntake, until, type Exchange } from './load.js';
+import { acknowledgedCases, healthOf as health, intakeBody, mixedLoad, openLoop, postIntake, until, type Exchange } from './load.js';
 
 // Faults a city's server meets in service: the process killed under load, the database
 // restarting under it, the disk filling up. Each runs the real `shiyu serve`.
@@ -38,7 +38,6 @@ interface IntakeOutcome {
 function intakeLoad(url: string, token: string, adminUnitId: number, options: { rate: number; prefix: string; until: () => boolean }) {
   const outcomes: IntakeOutcome[] = [];
   const pending: Promise<void>[] = [];
-  const started = Date.now();
   let sent = 0;
   const send = () => {
     const i = sent++;
@@ -52,17 +51,7 @@ function intakeLoad(url: string, token: string, adminUnitId: number, options: { 
       outcome.unacknowledged = `failed: ${err.message}`;
     }));
   };
-  const done = new Promise<void>((resolve) => {
-    let paced = 0;
-    const timer = setInterval(() => {
-      if (options.until()) {
-        clearInterval(timer);
-        resolve();
-        return;
-      }
-      for (const due = Math.floor(((Date.now() - started) / 1000) * options.rate); paced < due; paced++) send();
-    }, 5);
-  });
+  const done = openLoop(options, () => send());
   return {
     outcomes,
     /** Sends `n` more at once, on top of the steady rate: a crash then surely catches some mid-way. */

@@ -55,7 +55,17 @@ export function mixedLoad(url: string, token: string, adminUnitId: number, optio
       exchanges.push({ kind, at, ms: Date.now() - at, status: `failed: ${(err as Error).message}`, retryAfter: null });
     }
   };
-  const done = new Promise<void>((resolve) => {
+  const done = openLoop(options, (sent) => { pending.push(request((['intake', 'list', 'health'] as const)[sent % 3], sent)); });
+  return { exchanges, finished: done.then(() => Promise.all(pending)).then(() => exchanges) };
+}
+
+/**
+ * Calls `send` at `rate` a second, open loop (a slow answer does not slow the sender), until
+ * `until` says stop; `send` is told how many went before it.
+ */
+export function openLoop(options: { rate: number; until: () => boolean }, send: (sent: number) => void): Promise<void> {
+  const started = Date.now();
+  return new Promise<void>((resolve) => {
     let sent = 0;
     const timer = setInterval(() => {
       if (options.until()) {
@@ -63,12 +73,9 @@ export function mixedLoad(url: string, token: string, adminUnitId: number, optio
         resolve();
         return;
       }
-      for (const due = Math.floor(((Date.now() - started) / 1000) * options.rate); sent < due; sent++) {
-        pending.push(request((['intake', 'list', 'health'] as const)[sent % 3], sent));
-      }
+      for (const due = Math.floor(((Date.now() - started) / 1000) * options.rate); sent < due; sent++) send(sent);
     }, 5);
   });
-  return { exchanges, finished: done.then(() => Promise.all(pending)).then(() => exchanges) };
 }
 
 /** What /healthz answers, as a load balancer asks it. */
