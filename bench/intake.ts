@@ -23,6 +23,46 @@ export interface IntakeFigures {
   p99AtFixedRateMs: number;
   fixedRate: number;
   fixedRateAchieved: number;
+  /** Cores busy during the full-load run: the server, PostgreSQL, and this process (the load generator). */
+  cores: { server: number; postgres: number; load: number };
+  /** Transactions PostgreSQL committed per case taken in, during the full-load run. */
+  commitsPerCase: number;
+}
+
+const TICK = 100; // clock ticks per second in /proc; Linux fixes it at 100 on every architecture Node runs on here.
+
+/** CPU seconds used so far by a process, from /proc (0 once it has gone). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL process on this machine. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSecondsOf(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return total;
+}
+
+async function commitsSoFar(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('select xact_commit::text as n from pg_stat_database where datname = current_database()');
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Points inside the demo city's grids: the same seed builds the same polygons as `shiyu seed`. */
@@ -101,7 +141,16 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
       setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
     };
     await cannon({ url: base, connections: 16, duration: 2, requests: [request] }); // warm-up
+    const before = { server: cpuSecondsOf(server.pid!), postgres: postgresCpuSeconds(), load: process.cpuUsage(), commits: await commitsSoFar(url.toString()) };
     const max = await cannon({ url: base, connections: 32, duration: seconds, requests: [request] });
+    // Statistics reach pg_stat_database when a backend goes idle; the next query sees them.
+    const commits = await commitsSoFar(url.toString()) - before.commits;
+    const load = process.cpuUsage(before.load);
+    const cores = {
+      server: (cpuSecondsOf(server.pid!) - before.server) / seconds,
+      postgres: (postgresCpuSeconds() - before.postgres) / seconds,
+      load: (load.user + load.system) / 1e6 / seconds,
+    };
     const fixedRate = 500;
     const steady = await cannon({ url: base, connections: 16, duration: seconds, overallRate: fixedRate, requests: [request] });
     server.kill('SIGTERM');
@@ -113,6 +162,7 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
       casesPerSec, p99Ms: max.latency.p99, errors: max.non2xx + max.errors,
       rawInsertsPerSec: raw, ratio: casesPerSec / raw,
       p99AtFixedRateMs: steady.latency.p99, fixedRate, fixedRateAchieved: steady['2xx'] / seconds,
+      cores, commitsPerCase: commits / Math.max(1, max['2xx']),
     };
   } finally {
     server?.kill('SIGKILL');

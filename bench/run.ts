@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     line('p99 at full load (ms)', intake.p99Ms.toFixed(1));
     line(`p99 at ${intake.fixedRate} cases/s (ms, target < 50)`, `${intake.p99AtFixedRateMs.toFixed(1)} (achieved ${Math.round(intake.fixedRateAchieved)}/s)`);
     line('errors', String(intake.errors));
+    line('cores busy at full load: server / PostgreSQL / load', `${intake.cores.server.toFixed(2)} / ${intake.cores.postgres.toFixed(2)} / ${intake.cores.load.toFixed(2)}`);
+    line('commits per case at full load', intake.commitsPerCase.toFixed(3));
   }
   const memory: MemoryFigure[] = [];
   for (const backend of runs('memory') ? (['postgres', 'pglite'] as const) : []) {

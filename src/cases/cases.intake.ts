@@ -8,6 +8,7 @@ import * as geo from '../geo/geo.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { catalogue } from './cases.catalogue.js';
 import { nearQuery, type NearCase } from './cases.duplicates.js';
+import { IntakeIdStock } from './cases.ids.js';
 import * as repo from './cases.repo.js';
 import type { CaseEventWrite } from './cases.repo.js';
 import { workCalendar } from './cases.setup.js';
@@ -142,21 +143,23 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   };
 }
 
-const intakeWriter = perDatabase((db: Db) => new MicroBatcher<PreparedIntake, TakenCase>(
-  (items) => writeIntakes(db, items),
-  // Two batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
-  { maxSize: 200, maxInFlight: 2, retrySingly: isDataError },
-));
+const intakeWriter = perDatabase((db: Db) => {
+  const ids = new IntakeIdStock(db);
+  return new MicroBatcher<PreparedIntake, TakenCase>(
+    (items) => writeIntakes(db, ids, items),
+    // Two batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
+    { maxSize: 200, maxInFlight: 2, retrySingly: isDataError },
+  );
+});
 
 /**
- * One round trip draws the ids and looks for duplicates, then one statement writes
- * everything: a batch costs two round trips and one commit.
+ * One statement looks for duplicates and writes everything, with ids from the stock: under
+ * load a batch costs one round trip and one commit.
  */
-async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[]> {
+async function writeIntakes(db: Db, stock: IntakeIdStock, items: PreparedIntake[]): Promise<TakenCase[]> {
   const eventsOf = (p: PreparedIntake) => (p.autoRegister ? 2 : 1);
   const asked = items.filter((p) => p.near !== null);
-  const ids = await repo.allocateIntakeIds(db, items.length, items.reduce((n, p) => n + eventsOf(p), 0), asked.map((p) => p.near!));
-  const nearOf = new Map(asked.map((p, k) => [p, ids.near[k]]));
+  const ids = await stock.take(items.length, items.reduce((n, p) => n + eventsOf(p), 0));
   const events: CaseEventWrite[] = [];
   const lastEventId: number[] = [];
   const rows = items.map((p, i) => {
@@ -167,7 +170,7 @@ async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[
     lastEventId.push(ids.eventIds[events.length - 1]);
     return { ...p.row, id: caseId, ticket_no: `${p.day}${String(ids.serials[i]).padStart(5, '0')}` };
   });
-  const created = await repo.insertIntakes(db, {
+  const written = await repo.insertIntakes(db, {
     cases: rows,
     events: events.map((e, k) => ({ ...repo.eventRow(e), id: ids.eventIds[k] })),
     notices: items.flatMap((p, i) => noticeRows({
@@ -185,10 +188,11 @@ async function writeIntakes(db: Db, items: PreparedIntake[]): Promise<TakenCase[
         },
       },
     }))),
-  });
+  }, asked.map((p) => p.near!));
+  const nearOf = new Map(asked.map((p, k) => [p, written.near[k]]));
   const taken = rows.map((row, i): TakenCase => ({
     id: row.id, ticket_no: row.ticket_no, status: row.status, category_code: row.category_code ?? null, triage: row.triage ?? null,
-    admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: created.get(row.id)!,
+    admin_unit_id: row.admin_unit_id, grid_id: row.grid_id ?? null, lon: row.lon ?? null, lat: row.lat ?? null, created_at: written.created.get(row.id)!,
     near: nearOf.get(items[i]) ?? [],
   }));
   // The lookup ran before this batch was written: earlier cases of the batch are candidates too.

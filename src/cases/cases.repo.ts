@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../core/db.js';
+import { unnestInsert } from '../core/sql-rows.js';
 import type { CasesTable, DB } from '../core/db.types.js';
 
 type Conn = Db | Transaction<DB>;
@@ -8,19 +9,16 @@ export type CaseRow = Selectable<CasesTable>;
 export type NewCaseRow = Insertable<CasesTable>;
 
 /**
- * Draws the ids of `count` new cases and `events` timeline entries and the cases' running
- * numbers for ticket numbers (see the migration for why a sequence), and finds the open cases
- * near each of `near` (openCasesNear), in one round trip.
+ * Draws the ids of `count` new cases and `events` timeline entries, and the cases' running
+ * numbers for ticket numbers (see the migration for why a sequence), in one round trip.
  */
-export async function allocateIntakeIds(db: Conn, count: number, events: number, near: NearQuery[] = []) {
-  const { rows } = await sql<{ case_ids: string[]; serials: string[]; event_ids: string[]; near: NearRowJson[] | null }>`
+export async function drawIntakeIds(db: Conn, count: number, events: number) {
+  const { rows } = await sql<{ case_ids: string[]; serials: string[]; event_ids: string[] }>`
     select array(select nextval(pg_get_serial_sequence('cases', 'id'))::text from generate_series(1, ${count})) as case_ids,
            array(select nextval('case_ticket_seq')::text from generate_series(1, ${count})) as serials,
-           array(select nextval(pg_get_serial_sequence('case_events', 'id'))::text from generate_series(1, ${events})) as event_ids,
-           ${near.length > 0 ? sql`(select json_agg(n) from (${openCasesNearSql(near)}) n)` : sql`null`} as near`.execute(db);
+           array(select nextval(pg_get_serial_sequence('case_events', 'id'))::text from generate_series(1, ${events})) as event_ids`.execute(db);
   const [r] = rows;
-  const found = byQuery(near, (r.near ?? []).map((n) => ({ ...n, created_at: new Date(n.created_at) })));
-  return { caseIds: r.case_ids.map(Number), serials: r.serials.map(Number), eventIds: r.event_ids.map(Number), near: found };
+  return { caseIds: r.case_ids.map(Number), serials: r.serials.map(Number), eventIds: r.event_ids.map(Number) };
 }
 
 export interface IntakeWrite {
@@ -32,20 +30,32 @@ export interface IntakeWrite {
 
 /**
  * Writes new cases with their timeline entries, messages and audit rows as one statement:
- * one round trip and one commit for a whole batch, all of it or none. Answers each case's
- * creation time by id.
+ * one round trip and one commit for a whole batch, all of it or none. The same statement
+ * finds the open cases near each of `near` (see openCasesNear) as they were before the
+ * batch. Answers each case's creation time by id, and what was found near.
  */
-export async function insertIntakes(db: Conn, w: IntakeWrite): Promise<Map<number, Date>> {
+export async function insertIntakes(db: Db, w: IntakeWrite, near: NearQuery[] = []) {
   const parts = [
-    sql`c as (${db.insertInto('cases').values(w.cases).returning(['id', 'created_at'])})`,
-    sql`e as (${db.insertInto('case_events').values(w.events)})`,
-    sql`a as (${db.insertInto('audit_log').values(w.audits)})`,
+    sql`c as (${await unnestInsert(db, 'cases', w.cases)} returning id, created_at)`,
+    sql`e as (${await unnestInsert(db, 'case_events', w.events)})`,
+    sql`a as (${await unnestInsert(db, 'audit_log', w.audits)})`,
   ];
   if (w.notices.length > 0) {
-    parts.push(sql`n as (${db.insertInto('notifications').values(w.notices).onConflict((oc) => oc.column('dedupe_key').doNothing())})`);
+    parts.push(sql`n as (${await unnestInsert(db, 'notifications', w.notices)} on conflict (dedupe_key) do nothing)`);
   }
-  const { rows } = await sql<{ id: number; created_at: Date }>`with ${sql.join(parts)} select id, created_at from c`.execute(db);
-  return new Map(rows.map((r) => [Number(r.id), r.created_at]));
+  // Every part of one statement reads the same snapshot, taken before any of it wrote.
+  const nearRows = near.length > 0 ? sql`(select json_agg(r) from (${openCasesNearSql(near)}) r)` : sql`null::json`;
+  const { rows } = await sql<{ id: number | null; created_at: Date | null; near: NearRowJson[] | null }>`
+    with ${sql.join(parts)}
+    select id, created_at, null::json as near from c
+    union all select null, null, ${nearRows}`.execute(db);
+  const created = new Map<number, Date>();
+  let found: NearRowJson[] = [];
+  for (const r of rows) {
+    if (r.id === null) found = r.near ?? [];
+    else created.set(Number(r.id), r.created_at!);
+  }
+  return { created, near: byQuery(near, found.map((n) => ({ ...n, created_at: new Date(n.created_at) }))) };
 }
 
 export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {
@@ -208,9 +218,15 @@ function openCasesNearSql(queries: NearQuery[]) {
                 ${column((q) => q.box[2])}::float8[], ${column((q) => q.box[3])}::float8[], ${column((q) => q.since.toISOString())}::timestamptz[],
                 ${column((q) => q.exceptId)}::bigint[]) with ordinality as q(category_code, x0, y0, x1, y1, since, except_id, i)
     cross join lateral (
-      select c.* from cases c
-      where c.category_code = q.category_code and c.closed_at is null and c.id <> q.except_id and c.created_at >= q.since
-        and c.lon between q.x0 and q.x1 and c.lat between q.y0 and q.y1
+      select c.* from (
+        -- OFFSET 0 keeps the newest-first order from steering the planner to the creation-time
+        -- index, which walks every open case of the window: this box is found through cases_open_near.
+        select c.* from cases c
+        where c.category_code = q.category_code and c.closed_at is null
+          and c.lon between q.x0 and q.x1 and c.lat between q.y0 and q.y1
+        offset 0
+      ) c
+      where c.id <> q.except_id and c.created_at >= q.since
       order by c.created_at desc limit 20
     ) c`;
 }
