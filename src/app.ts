@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import { accountRoutes } from './accounts/accounts.routes.js';
@@ -12,7 +11,7 @@ import { registerAuthentication } from './core/http/auth.js';
 import { clientErrorHandler } from './core/http/client-errors.js';
 import { answerRoutingError, registerErrorHandling } from './core/http/errors.js';
 import { registerMetrics } from './core/http/metrics.js';
-import { securityHeaders } from './core/http/security-headers.js';
+import { addSecurityHeaders, securityHeaders } from './core/http/security-headers.js';
 import { registerValidation } from './core/http/validation.js';
 import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
@@ -47,9 +46,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 
 /** Builds the HTTP app around an open database; tests drive it with app.inject. */
 export async function buildApp(env: Env, options: { webRoot?: string; logStream?: LogStream } = {}): Promise<FastifyInstance> {
-  const helmetOptions = { contentSecurityPolicy: { directives: webCspDirectives(env.config.basemapUrl) } };
-  // For the answers given before a request reaches helmet's hook (see security-headers.ts).
-  const headers = securityHeaders(helmetOptions);
+  const headers = securityHeaders({ contentSecurityPolicy: { directives: webCspDirectives(env.config.basemapUrl) } });
   const app = Fastify({
     logger: {
       level: env.config.logLevel,
@@ -85,9 +82,9 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
     reply.header('x-request-id', request.id);
   });
 
+  addSecurityHeaders(app, headers);
   registerErrorHandling(app);
   registerValidation(app);
-  await app.register(helmet, { global: true, ...helmetOptions });
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {

@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandling } from './core/http/errors.js';
+import { addSecurityHeaders, securityHeaders } from './core/http/security-headers.js';
 import { WEB_CSP_DIRECTIVES, webCspDirectives, webRoutes } from './web.routes.js';
 
 async function appServing(root: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   registerErrorHandling(app);
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: WEB_CSP_DIRECTIVES } });
+  addSecurityHeaders(app, securityHeaders({ contentSecurityPolicy: { directives: WEB_CSP_DIRECTIVES } }));
   app.get('/api/v1/ping', async () => ({ pong: true }));
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(webRoutes, { root });

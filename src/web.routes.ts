@@ -15,7 +15,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * The Content-Security-Policy directives the web app needs, for @fastify/helmet: scripts and
+ * The Content-Security-Policy directives the web app needs, for helmet: scripts and
  * data only from here; MapLibre starts its workers from blob: URLs and, like ECharts, sets
  * inline styles; map tiles and exported images may be data: or blob: URLs.
  */
