@@ -9,7 +9,7 @@ import { pingDatabase } from './core/db.js';
 import type { Env } from './core/env.js';
 import { registerAuthentication } from './core/http/auth.js';
 import { clientErrorHandler } from './core/http/client-errors.js';
-import { answerRoutingError, registerErrorHandling } from './core/http/errors.js';
+import { answerRoutingError, refuseWhileClosing, registerErrorHandling } from './core/http/errors.js';
 import { registerMetrics } from './core/http/metrics.js';
 import { addSecurityHeaders, securityHeaders } from './core/http/security-headers.js';
 import { registerValidation } from './core/http/validation.js';
@@ -67,6 +67,8 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
     // A number of hops trusts that many proxies nearest the server, whatever their address.
     trustProxy: typeof env.config.trustProxy === 'number' ? trustHops(env.config.trustProxy) : env.config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Refused by refuseWhileClosing instead, in the usual shape.
+    return503OnClosing: false,
     // A client that trickles its request (slowloris) is cut off: its headers must arrive within
     // HTTP_HEADERS_TIMEOUT_MS, the whole request within HTTP_REQUEST_TIMEOUT_MS (Fastify's default is
     // no limit). Node looks for such connections every connectionsCheckingInterval (30 s by default).
@@ -84,6 +86,7 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
 
   addSecurityHeaders(app, headers);
   registerErrorHandling(app);
+  refuseWhileClosing(app);
   registerValidation(app);
   await app.register(multipart, { limits: { fileSize: env.config.importMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {

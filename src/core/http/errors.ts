@@ -65,6 +65,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /**
+ * While the server drains on shutdown, requests still arriving on open connections are turned
+ * away in the usual shape and with the usual headers, and told to come back: Fastify's own
+ * refusal (its return503OnClosing, switched off in app.ts) has neither.
+ */
+export function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    reply.status(503).header('retry-after', '5').header('connection', 'close')
+      .send(body('unavailable', 'the server is restarting; try again shortly'));
+  });
+}
+
+/**
  * Connection-level failures mean "try again", not "we are broken"; so does a database too slow to
  * answer within DB_STATEMENT_TIMEOUT_MS (cancelled by PostgreSQL, 57014, or given up on here).
  */
