@@ -336,6 +336,18 @@ describe('case list', () => {
     expect((await d2({ url: `/api/v1/cases?q=${d2Case.ticketNo}` })).json().items.map((c: { id: number }) => c.id)).toEqual([d2Case.id]);
   });
 
+  it('takes a call about a place in another district, sends the case there, and then keeps it from the caller', async () => {
+    const d1 = t.as(await t.login('dispatcher_d1'));
+    const taken = await intake(d1, hotline({ location: inside(d2Grid().boundary), description: '邻区来电' }));
+    expect(taken.statusCode).toBe(201);
+    // The caller is told where it went, so the resident can be told who will handle it…
+    expect(taken.json().grid).toMatchObject({ id: d2Grid().id });
+    // …and the case belongs to the other district from then on.
+    expect((await d1({ url: `/api/v1/cases/${taken.json().id}` })).statusCode).toBe(404);
+    const d2 = t.as(await t.login('dispatcher_d2'));
+    expect((await d2({ url: `/api/v1/cases/${taken.json().id}` })).json()).toMatchObject({ ticketNo: taken.json().ticketNo });
+  });
+
   it("filters by grid, for a grid worker's round, and gives each case's version for bulk actions", async () => {
     const [a, b] = [grids[0], grids[1]];
     const inA = (await intake(dispatcher, hotline({ location: inside(a.boundary) }))).json();
