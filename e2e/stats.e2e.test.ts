@@ -53,6 +53,17 @@ describe('the figures', () => {
     await page.waitForURL((url) => url.pathname === '/cases' && url.searchParams.has('adminUnitId'));
     await page.goBack();
     await page.waitForURL(/\/stats/);
+    // The closed count opens the cases it counts, closed in the period whenever received.
+    const closed = page.getByRole('link', { name: /^崇川区在本周期结案的.+件案件$/ });
+    const count = (await closed.textContent())!;
+    expect(Number(count.replace(/,/g, ''))).toBeGreaterThan(0);
+    await closed.click();
+    await page.waitForURL((url) => url.pathname === '/cases' && url.searchParams.get('status') === 'closed' && url.searchParams.has('closedFrom'));
+    expect(await page.getByLabel('日期类型').inputValue()).toBe('closed');
+    expect(await page.getByLabel('结案日期起').inputValue()).toBe('2025-01-01');
+    await expect.poll(() => page.locator('.pager-position').textContent()).toContain(`共 ${count} 条`);
+    await page.goBack();
+    await page.waitForURL(/\/stats/);
   });
 
   it('downloads the figures as XLSX and CSV', async () => {

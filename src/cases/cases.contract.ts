@@ -19,6 +19,10 @@ export interface CaseQuery {
   from?: string;
   /** RFC 3339; received before. */
   to?: string;
+  /** RFC 3339; closed at or after. */
+  closedFrom?: string;
+  /** RFC 3339; closed before. */
+  closedTo?: string;
 }
 
 /** What the figures are grouped by (GET /api/v1/stats/cases?groupBy=). */
@@ -64,10 +68,16 @@ export interface StaffFigureSet {
   closed: number;
 }
 
-/** Parameters for GET /api/v1/cases listing a group's cases received in the period. */
+/**
+ * Parameters for GET /api/v1/cases listing a group's cases: those received in the period
+ * (`from`, `to`), or those its `closed` figure counts (`status` closed, `closedFrom`, `closedTo`).
+ */
 export interface CaseDrill {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
+  status?: 'closed';
+  closedFrom?: string;
+  closedTo?: string;
   adminUnitId?: number;
   departmentId?: number;
   categoryCode?: string;
@@ -79,8 +89,10 @@ export interface CaseFigureGroup extends CaseFigureSet {
   key: number | string | null;
   code: string | null;
   name: string;
-  /** null where GET /api/v1/cases cannot list exactly this group (a grid, cases with no key). */
+  /** The group's cases received in the period; null where GET /api/v1/cases cannot list exactly this group (a grid, cases with no key). */
   drill: CaseDrill | null;
+  /** The group's cases closed in the period, as `closed` counts them; null where `drill` is. */
+  closedDrill: CaseDrill | null;
 }
 
 export interface StaffFigureGroup extends StaffFigureSet {
@@ -88,6 +100,7 @@ export interface StaffFigureGroup extends StaffFigureSet {
   code: null;
   name: string;
   drill: null;
+  closedDrill: null;
 }
 
 export interface FigureHead {

@@ -38,6 +38,10 @@ export interface CaseFilter {
   from?: Date;
   /** Received before. */
   to?: Date;
+  /** Closed at or after (whatever the state now: the figures' drill-down adds status closed). */
+  closedFrom?: Date;
+  /** Closed before. */
+  closedTo?: Date;
   /** The present `overdue` is judged at. */
   now: Date;
 }
@@ -88,6 +92,8 @@ function filtered(q: CaseSelect, f: CaseFilter) {
   }
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<', f.to);
+  if (f.closedFrom) q = q.where('closed_at', '>=', f.closedFrom);
+  if (f.closedTo) q = q.where('closed_at', '<', f.closedTo);
   return q;
 }
 

@@ -27,7 +27,8 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
   }
   return {
     pathPrefix, adminUnitPath, unitPaths: await fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
-    overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, now,
+    overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
+    closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined, closedTo: q.closedTo ? new Date(q.closedTo) : undefined, now,
   };
 }
 

@@ -66,6 +66,8 @@ const caseFilterFields = {
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket number (13 or more digits) finds that case; other text, words in the description or address' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (RFC 3339)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'received before' })),
+  closedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'closed at or after (RFC 3339): with status=closed, the cases a period\'s `closed` figure counts' })),
+  closedTo: Type.Optional(Type.String({ format: 'date-time', description: 'closed before' })),
 };
 
 export const CaseFilterQuery = Type.Object(caseFilterFields, { additionalProperties: false });

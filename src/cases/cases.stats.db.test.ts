@@ -274,7 +274,26 @@ describe('case figures', () => {
     const list = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams(a.drill)}` })).json();
     expect(list.items.map((c: { id: number }) => c.id).sort()).toEqual([0, 1, 10].map((i) => caseIds[i]).sort());
     const byGrid = await figures(dispatcher, 'groupBy=grid');
-    expect(byGrid.groups.every((g: { drill: unknown }) => g.drill === null)).toBe(true);
+    expect(byGrid.groups.every((g: { drill: unknown; closedDrill: unknown }) => g.drill === null && g.closedDrill === null)).toBe(true);
+  });
+
+  it("drills down to exactly the cases a group's `closed` counts, whenever they were received", async () => {
+    let closedSeen = 0;
+    for (const groupBy of ['adminUnit', 'department', 'category', 'channel']) {
+      const body = await figures(dispatcher, `groupBy=${groupBy}`);
+      for (const group of body.groups.filter((g: { closedDrill: unknown }) => g.closedDrill)) {
+        const list = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams({ ...group.closedDrill, pageSize: '200' })}` })).json();
+        expect(list.total, `${groupBy} ${group.name}`).toBe(group.closed);
+        closedSeen += group.closed;
+      }
+    }
+    expect(closedSeen).toBeGreaterThan(0);
+    // Closed in the period but received before it: counted in `closed`, not in `received`.
+    const totals = (await figures(dispatcher, 'groupBy=channel')).totals;
+    const closedList = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams({ status: 'closed', closedFrom: FROM, closedTo: TO, pageSize: '200' })}` })).json();
+    expect(closedList.total).toBe(totals.closed);
+    expect(closedList.items.some((c: { receivedAt?: string; createdAt?: string }) => Date.parse((c.receivedAt ?? c.createdAt)!) < Date.parse(FROM))).toBe(true);
+    expect((await dispatcher({ url: '/api/v1/cases?closedFrom=yesterday' })).json().error.field).toBe('closedFrom');
   });
 
   it('names what is wrong with the query', async () => {

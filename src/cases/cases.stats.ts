@@ -66,7 +66,7 @@ export async function caseFigures(env: Env, ctx: RequestContext, q: FigureQuery)
 
 async function staffFigures(env: Env, prefix: string, period: repo.Period, head: FigureHead): Promise<StaffFigures> {
   const rows = await repo.staffCounts(env.db, prefix, period);
-  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, ...counts, drill: null }))
+  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, ...counts, drill: null, closedDrill: null }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const totals = sumOf(groups, ['received', 'registered', 'dispatched', 'handled', 'verified', 'closed'] as const);
   return { groupBy: 'staff', level: null, ...head, groups, totals };
@@ -85,7 +85,7 @@ async function groupedCaseFigures(
     code: r.key === null ? null : names.get(r.key)?.code ?? null,
     name: r.key === null ? NO_KEY[groupBy] : names.get(r.key)?.name ?? r.key,
     ...figuresOf(r),
-    drill: drillOf(groupBy, r.key, head),
+    ...drillsOf(groupBy, r.key, head),
   })).sort(byCode);
   return { groupBy, level, ...head, groups, totals: figuresOf(totalOf(rows)) };
 }
@@ -185,16 +185,20 @@ async function labels(env: Env, groupBy: Exclude<Grouping, 'staff'>, keys: strin
   return out;
 }
 
-/** What lists a group's cases received in the period, where the case list can say it. */
-function drillOf(groupBy: Exclude<Grouping, 'staff'>, key: string | null, head: FigureHead): CaseDrill | null {
-  if (key === null || groupBy === 'grid') return null;
-  const base: CaseDrill = { from: head.from, to: head.to, ...(head.adminUnitId === null ? {} : { adminUnitId: head.adminUnitId }) };
+/** What lists a group's cases received, and closed, in the period, where the case list can say it. */
+function drillsOf(groupBy: Exclude<Grouping, 'staff'>, key: string | null, head: FigureHead): Pick<CaseFigureGroup, 'drill' | 'closedDrill'> {
+  if (key === null || groupBy === 'grid') return { drill: null, closedDrill: null };
+  const group: CaseDrill = head.adminUnitId === null ? {} : { adminUnitId: head.adminUnitId };
   switch (groupBy) {
-    case 'department': return { ...base, departmentId: Number(key) };
-    case 'adminUnit': return { ...base, adminUnitId: Number(key) };
-    case 'category': return { ...base, categoryCode: key };
-    case 'channel': return { ...base, channel: key };
+    case 'department': group.departmentId = Number(key); break;
+    case 'adminUnit': group.adminUnitId = Number(key); break;
+    case 'category': group.categoryCode = key; break;
+    case 'channel': group.channel = key; break;
   }
+  return {
+    drill: { from: head.from, to: head.to, ...group },
+    closedDrill: { status: 'closed', closedFrom: head.from, closedTo: head.to, ...group },
+  };
 }
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);

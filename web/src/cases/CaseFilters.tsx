@@ -17,6 +17,8 @@ interface FilterDraft {
   departmentId?: number;
   overdue: boolean;
   q: string;
+  /** Which date `from` and `to` bound: when the case was received, or when it was closed. */
+  dateOf: 'received' | 'closed';
   from: string;
   to: string;
 }
@@ -31,8 +33,9 @@ function draftOf(params: URLSearchParams): FilterDraft {
     departmentId: params.get('departmentId') ? Number(params.get('departmentId')) : undefined,
     overdue: params.get('overdue') === 'true',
     q: params.get('q') ?? '',
-    from: dayOf(params.get('from') ?? undefined),
-    to: dayOf(params.get('to') ?? undefined, true),
+    ...(params.has('closedFrom') || params.has('closedTo')
+      ? { dateOf: 'closed', from: dayOf(params.get('closedFrom') ?? undefined), to: dayOf(params.get('closedTo') ?? undefined, true) }
+      : { dateOf: 'received', from: dayOf(params.get('from') ?? undefined), to: dayOf(params.get('to') ?? undefined, true) }),
   };
 }
 
@@ -46,8 +49,9 @@ function paramsOf(d: FilterDraft): URLSearchParams {
   set('departmentId', d.departmentId?.toString());
   if (d.overdue) p.set('overdue', 'true');
   set('q', d.q.trim());
-  if (d.from) p.set('from', dayStart(d.from));
-  if (d.to) p.set('to', dayEnd(d.to));
+  const [from, to] = d.dateOf === 'closed' ? ['closedFrom', 'closedTo'] : ['from', 'to'];
+  if (d.from) p.set(from, dayStart(d.from));
+  if (d.to) p.set(to, dayEnd(d.to));
   return p;
 }
 
@@ -83,8 +87,10 @@ export function CaseFilters({ params, onApply, categories, departments }: CaseFi
         options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
       <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaOptions} />
       <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
-      <TextField label={t('cases.filter.from')} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
-      <TextField label={t('cases.filter.to')} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+      <Select label={t('cases.filter.dateOf')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
+        options={[{ value: 'received', label: t('cases.filter.dateOfReceived') }, { value: 'closed', label: t('cases.filter.dateOfClosed') }]} />
+      <TextField label={t(draft.dateOf === 'closed' ? 'cases.filter.closedFrom' : 'cases.filter.from')} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+      <TextField label={t(draft.dateOf === 'closed' ? 'cases.filter.closedTo' : 'cases.filter.to')} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
       <label className="check">
         <input type="checkbox" name="overdue" checked={draft.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> {t('cases.filter.overdue')}
       </label>

@@ -14,6 +14,8 @@ export function queryFromParams(params: URLSearchParams): CaseQuery {
     q: params.get('q') ?? undefined,
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
+    closedFrom: params.get('closedFrom') ?? undefined,
+    closedTo: params.get('closedTo') ?? undefined,
     page: number('page') ?? 1,
   };
 }
