@@ -147,7 +147,7 @@ const intakeWriter = perDatabase((db: Db) => {
   const ids = new IntakeIdStock(db);
   return new MicroBatcher<PreparedIntake, TakenCase>(
     (items) => writeIntakes(db, ids, items),
-    // Two batches at once keep connections free for reads; a batch's size bounds its statement's parameters.
+    // Two batches at once keep connections free for reads; two hundred cases keep one statement's work short.
     { maxSize: 200, maxInFlight: 2, retrySingly: isDataError },
   );
 });
