@@ -235,8 +235,9 @@ describe('case figures', () => {
       received: 3, registered: 3, dispatched: 3, closed: 2, due: 4, closedOnTime: 1, reopened: 1, extended: 1, rated: 2, satisfied: 1,
       closureRate: 0.5, onTimeRate: 0.25, reopenRate: 0.25, extensionRate: 0.25, averageHandlingHours: 120, satisfactionRate: 0.5,
       drill: { from: FROM, to: TO, departmentId: departments.A.id },
+      closedDrill: { status: 'closed', closedFrom: FROM, closedTo: TO, departmentId: departments.A.id },
     });
-    expect(body.groups.at(-1)).toMatchObject({ key: null, name: '未派遣', drill: null, received: 4, due: 1, satisfactionRate: null });
+    expect(body.groups.at(-1)).toMatchObject({ key: null, name: '未派遣', drill: null, closedDrill: null, received: 4, due: 1, satisfactionRate: null });
   });
 
   it('counts by district, township, community, grid, category and channel', async () => {
