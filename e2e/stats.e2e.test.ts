@@ -64,6 +64,16 @@ describe('the figures', () => {
     await expect.poll(() => page.locator('.pager-position').textContent()).toContain(`共 ${count} 条`);
     await page.goBack();
     await page.waitForURL(/\/stats/);
+    // So does the due count (应结案), by the figures' own rule.
+    const due = page.getByRole('link', { name: /^崇川区在本周期应结案的.+件案件$/ });
+    const dueCount = (await due.textContent())!;
+    await due.click();
+    await page.waitForURL((url) => url.pathname === '/cases' && url.searchParams.has('dueFrom') && url.searchParams.has('dueTo'));
+    expect(await page.getByLabel('日期类型').inputValue()).toBe('due');
+    expect(await page.getByLabel('应结案日期止').inputValue()).toBe('2025-12-31');
+    await expect.poll(() => page.locator('.pager-position').textContent()).toContain(`共 ${dueCount} 条`);
+    await page.goBack();
+    await page.waitForURL(/\/stats/);
   });
 
   it('downloads the figures as XLSX and CSV', async () => {

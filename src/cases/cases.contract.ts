@@ -23,6 +23,9 @@ export interface CaseQuery {
   closedFrom?: string;
   /** RFC 3339; closed before. */
   closedTo?: string;
+  /** RFC 3339, with dueTo: counted as due (应结案) in [dueFrom, dueTo), by the figures' rule. */
+  dueFrom?: string;
+  dueTo?: string;
 }
 
 /** What the figures are grouped by (GET /api/v1/stats/cases?groupBy=). */
@@ -70,7 +73,8 @@ export interface StaffFigureSet {
 
 /**
  * Parameters for GET /api/v1/cases listing a group's cases: those received in the period
- * (`from`, `to`), or those its `closed` figure counts (`status` closed, `closedFrom`, `closedTo`).
+ * (`from`, `to`), those its `closed` figure counts (`status` closed, `closedFrom`, `closedTo`),
+ * or those its `due` figure counts (`dueFrom`, `dueTo`).
  */
 export interface CaseDrill {
   from?: string;
@@ -78,6 +82,8 @@ export interface CaseDrill {
   status?: 'closed';
   closedFrom?: string;
   closedTo?: string;
+  dueFrom?: string;
+  dueTo?: string;
   adminUnitId?: number;
   departmentId?: number;
   categoryCode?: string;
@@ -93,6 +99,8 @@ export interface CaseFigureGroup extends CaseFigureSet {
   drill: CaseDrill | null;
   /** The group's cases closed in the period, as `closed` counts them; null where `drill` is. */
   closedDrill: CaseDrill | null;
+  /** The group's cases due in the period, as `due` counts them; null where `drill` is. */
+  dueDrill: CaseDrill | null;
 }
 
 export interface StaffFigureGroup extends StaffFigureSet {
@@ -101,6 +109,7 @@ export interface StaffFigureGroup extends StaffFigureSet {
   name: string;
   drill: null;
   closedDrill: null;
+  dueDrill: null;
 }
 
 export interface FigureHead {

@@ -2,6 +2,7 @@ import { sql, type Selectable, type SelectQueryBuilder, type Transaction } from 
 import type { Db } from '../core/db.js';
 import type { CasesTable, DB } from '../core/db.types.js';
 import { escapeLike } from '../core/sql.js';
+import { dueIn, type Period } from './cases.stats.repo.js';
 
 /**
  * The SQL of the case list: one filter, read as a page, as a capped count, and in the keyset
@@ -42,6 +43,8 @@ export interface CaseFilter {
   closedFrom?: Date;
   /** Closed before. */
   closedTo?: Date;
+  /** Counted as due (应结案) in this period, by the figures' rule. */
+  due?: Period;
   /** The present `overdue` is judged at. */
   now: Date;
 }
@@ -94,6 +97,7 @@ function filtered(q: CaseSelect, f: CaseFilter) {
   if (f.to) q = q.where('created_at', '<', f.to);
   if (f.closedFrom) q = q.where('closed_at', '>=', f.closedFrom);
   if (f.closedTo) q = q.where('closed_at', '<', f.closedTo);
+  if (f.due) q = q.where((eb) => dueIn(eb, f.due!));
   return q;
 }
 

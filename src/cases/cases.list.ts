@@ -1,6 +1,6 @@
 import { scopePrefix, type Actor } from '../core/access.js';
 import type { Env } from '../core/env.js';
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import type { CaseQuery } from './cases.contract.js';
 import type { CaseFilter } from './cases.list.repo.js';
@@ -28,8 +28,17 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
   return {
     pathPrefix, adminUnitPath, unitPaths: await fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
     overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
-    closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined, closedTo: q.closedTo ? new Date(q.closedTo) : undefined, now,
+    closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined, closedTo: q.closedTo ? new Date(q.closedTo) : undefined,
+    due: duePeriod(q), now,
   };
+}
+
+/** `dueFrom` and `dueTo` name one period: either alone would be a different rule. */
+function duePeriod(q: CaseQuery): CaseFilter['due'] {
+  if (q.dueFrom === undefined && q.dueTo === undefined) return undefined;
+  if (q.dueFrom === undefined) throw new ValidationError('dueFrom', 'dueFrom is required with dueTo: together they name the period the cases are due in');
+  if (q.dueTo === undefined) throw new ValidationError('dueTo', 'dueTo is required with dueFrom: together they name the period the cases are due in');
+  return { from: new Date(q.dueFrom), to: new Date(q.dueTo) };
 }
 
 /** A township has a dozen or two units under it, a district hundreds: past this, one ordered walk beats a merge. */

@@ -68,6 +68,8 @@ const caseFilterFields = {
   to: Type.Optional(Type.String({ format: 'date-time', description: 'received before' })),
   closedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'closed at or after (RFC 3339): with status=closed, the cases a period\'s `closed` figure counts' })),
   closedTo: Type.Optional(Type.String({ format: 'date-time', description: 'closed before' })),
+  dueFrom: Type.Optional(Type.String({ format: 'date-time', description: 'with dueTo: the cases a period\'s `due` figure (应结案) counts, by its rule (README, "Figures")' })),
+  dueTo: Type.Optional(Type.String({ format: 'date-time', description: 'the end of that period, exclusive' })),
 };
 
 export const CaseFilterQuery = Type.Object(caseFilterFields, { additionalProperties: false });

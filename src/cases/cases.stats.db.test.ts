@@ -236,8 +236,9 @@ describe('case figures', () => {
       closureRate: 0.5, onTimeRate: 0.25, reopenRate: 0.25, extensionRate: 0.25, averageHandlingHours: 120, satisfactionRate: 0.5,
       drill: { from: FROM, to: TO, departmentId: departments.A.id },
       closedDrill: { status: 'closed', closedFrom: FROM, closedTo: TO, departmentId: departments.A.id },
+      dueDrill: { dueFrom: FROM, dueTo: TO, departmentId: departments.A.id },
     });
-    expect(body.groups.at(-1)).toMatchObject({ key: null, name: '未派遣', drill: null, closedDrill: null, received: 4, due: 1, satisfactionRate: null });
+    expect(body.groups.at(-1)).toMatchObject({ key: null, name: '未派遣', drill: null, closedDrill: null, dueDrill: null, received: 4, due: 1, satisfactionRate: null });
   });
 
   it('counts by district, township, community, grid, category and channel', async () => {
@@ -278,17 +279,23 @@ describe('case figures', () => {
     expect(byGrid.groups.every((g: { drill: unknown; closedDrill: unknown }) => g.drill === null && g.closedDrill === null)).toBe(true);
   });
 
-  it("drills down to exactly the cases a group's `closed` counts, whenever they were received", async () => {
+  it("drills down to exactly the cases a group's `closed` and `due` count, whenever they were received", async () => {
     let closedSeen = 0;
+    let dueSeen = 0;
     for (const groupBy of ['adminUnit', 'department', 'category', 'channel']) {
       const body = await figures(dispatcher, `groupBy=${groupBy}`);
       for (const group of body.groups.filter((g: { closedDrill: unknown }) => g.closedDrill)) {
         const list = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams({ ...group.closedDrill, pageSize: '200' })}` })).json();
         expect(list.total, `${groupBy} ${group.name}`).toBe(group.closed);
         closedSeen += group.closed;
+        const due = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams({ ...group.dueDrill, pageSize: '200' })}` })).json();
+        expect(due.total, `${groupBy} ${group.name} due`).toBe(group.due);
+        dueSeen += group.due;
       }
     }
     expect(closedSeen).toBeGreaterThan(0);
+    expect(dueSeen).toBeGreaterThan(closedSeen);
+    expect((await dispatcher({ url: `/api/v1/cases?dueFrom=${encodeURIComponent(FROM)}` })).json().error.field).toBe('dueTo');
     // Closed in the period but received before it: counted in `closed`, not in `received`.
     const totals = (await figures(dispatcher, 'groupBy=channel')).totals;
     const closedList = (await dispatcher({ url: `/api/v1/cases?${new URLSearchParams({ status: 'closed', closedFrom: FROM, closedTo: TO, pageSize: '200' })}` })).json();

@@ -75,7 +75,7 @@ function closedIn(eb: CaseEb, p: Period) {
  * Due (应结案) in the period: registered, not deferred, hung or ended outside the loop, and
  * either closed in the period or falling due in it without having been closed before it.
  */
-function dueIn(eb: CaseEb, p: Period) {
+export function dueIn(eb: CaseEb, p: Period) {
   return eb.and([
     eb('registered_at', 'is not', null),
     eb('status', 'not in', NOT_DUE_STATUSES.map((s) => sql.lit(s))),

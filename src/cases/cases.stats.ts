@@ -66,7 +66,7 @@ export async function caseFigures(env: Env, ctx: RequestContext, q: FigureQuery)
 
 async function staffFigures(env: Env, prefix: string, period: repo.Period, head: FigureHead): Promise<StaffFigures> {
   const rows = await repo.staffCounts(env.db, prefix, period);
-  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, ...counts, drill: null, closedDrill: null }))
+  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, ...counts, drill: null, closedDrill: null, dueDrill: null }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const totals = sumOf(groups, ['received', 'registered', 'dispatched', 'handled', 'verified', 'closed'] as const);
   return { groupBy: 'staff', level: null, ...head, groups, totals };
@@ -185,9 +185,9 @@ async function labels(env: Env, groupBy: Exclude<Grouping, 'staff'>, keys: strin
   return out;
 }
 
-/** What lists a group's cases received, and closed, in the period, where the case list can say it. */
-function drillsOf(groupBy: Exclude<Grouping, 'staff'>, key: string | null, head: FigureHead): Pick<CaseFigureGroup, 'drill' | 'closedDrill'> {
-  if (key === null || groupBy === 'grid') return { drill: null, closedDrill: null };
+/** What lists a group's cases received, closed and due in the period, where the case list can say it. */
+function drillsOf(groupBy: Exclude<Grouping, 'staff'>, key: string | null, head: FigureHead): Pick<CaseFigureGroup, 'drill' | 'closedDrill' | 'dueDrill'> {
+  if (key === null || groupBy === 'grid') return { drill: null, closedDrill: null, dueDrill: null };
   const group: CaseDrill = head.adminUnitId === null ? {} : { adminUnitId: head.adminUnitId };
   switch (groupBy) {
     case 'department': group.departmentId = Number(key); break;
@@ -198,6 +198,7 @@ function drillsOf(groupBy: Exclude<Grouping, 'staff'>, key: string | null, head:
   return {
     drill: { from: head.from, to: head.to, ...group },
     closedDrill: { status: 'closed', closedFrom: head.from, closedTo: head.to, ...group },
+    dueDrill: { dueFrom: head.from, dueTo: head.to, ...group },
   };
 }
 

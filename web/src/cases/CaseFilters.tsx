@@ -9,6 +9,10 @@ import { DepartmentPicker } from './DepartmentPicker';
 import { useLoad } from './hooks';
 import { CHANNELS, type Category, type Department } from './types';
 
+type DateOf = 'received' | 'closed' | 'due';
+/** The address's parameters for each kind of date range. */
+const RANGE: Record<DateOf, [string, string]> = { received: ['from', 'to'], closed: ['closedFrom', 'closedTo'], due: ['dueFrom', 'dueTo'] };
+
 interface FilterDraft {
   status: string;
   categoryCode: string;
@@ -17,8 +21,8 @@ interface FilterDraft {
   departmentId?: number;
   overdue: boolean;
   q: string;
-  /** Which date `from` and `to` bound: when the case was received, or when it was closed. */
-  dateOf: 'received' | 'closed';
+  /** Which date `from` and `to` bound: when the case was received, closed, or due (as the figures count it). */
+  dateOf: DateOf;
   from: string;
   to: string;
 }
@@ -33,10 +37,14 @@ function draftOf(params: URLSearchParams): FilterDraft {
     departmentId: params.get('departmentId') ? Number(params.get('departmentId')) : undefined,
     overdue: params.get('overdue') === 'true',
     q: params.get('q') ?? '',
-    ...(params.has('closedFrom') || params.has('closedTo')
-      ? { dateOf: 'closed', from: dayOf(params.get('closedFrom') ?? undefined), to: dayOf(params.get('closedTo') ?? undefined, true) }
-      : { dateOf: 'received', from: dayOf(params.get('from') ?? undefined), to: dayOf(params.get('to') ?? undefined, true) }),
+    ...rangeOf(params),
   };
+}
+
+function rangeOf(params: URLSearchParams): Pick<FilterDraft, 'dateOf' | 'from' | 'to'> {
+  const dateOf = (['due', 'closed'] as const).find((d) => RANGE[d].some((k) => params.has(k))) ?? 'received';
+  const [from, to] = RANGE[dateOf];
+  return { dateOf, from: dayOf(params.get(from) ?? undefined), to: dayOf(params.get(to) ?? undefined, true) };
 }
 
 function paramsOf(d: FilterDraft): URLSearchParams {
@@ -49,7 +57,7 @@ function paramsOf(d: FilterDraft): URLSearchParams {
   set('departmentId', d.departmentId?.toString());
   if (d.overdue) p.set('overdue', 'true');
   set('q', d.q.trim());
-  const [from, to] = d.dateOf === 'closed' ? ['closedFrom', 'closedTo'] : ['from', 'to'];
+  const [from, to] = RANGE[d.dateOf];
   if (d.from) p.set(from, dayStart(d.from));
   if (d.to) p.set(to, dayEnd(d.to));
   return p;
@@ -87,10 +95,10 @@ export function CaseFilters({ params, onApply, categories, departments }: CaseFi
         options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
       <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaOptions} />
       <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
-      <Select label={t('cases.filter.dateOf')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
-        options={[{ value: 'received', label: t('cases.filter.dateOfReceived') }, { value: 'closed', label: t('cases.filter.dateOfClosed') }]} />
-      <TextField label={t(draft.dateOf === 'closed' ? 'cases.filter.closedFrom' : 'cases.filter.from')} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
-      <TextField label={t(draft.dateOf === 'closed' ? 'cases.filter.closedTo' : 'cases.filter.to')} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+      <Select label={t('cases.filter.dateOfLabel')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
+        options={(['received', 'closed', 'due'] as const).map((d) => ({ value: d, label: t(`cases.filter.dateOf.${d}`) }))} />
+      <TextField label={t(`cases.filter.rangeFrom.${draft.dateOf}`)} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+      <TextField label={t(`cases.filter.rangeTo.${draft.dateOf}`)} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
       <label className="check">
         <input type="checkbox" name="overdue" checked={draft.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> {t('cases.filter.overdue')}
       </label>

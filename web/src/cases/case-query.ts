@@ -16,6 +16,8 @@ export function queryFromParams(params: URLSearchParams): CaseQuery {
     to: params.get('to') ?? undefined,
     closedFrom: params.get('closedFrom') ?? undefined,
     closedTo: params.get('closedTo') ?? undefined,
+    dueFrom: params.get('dueFrom') ?? undefined,
+    dueTo: params.get('dueTo') ?? undefined,
     page: number('page') ?? 1,
   };
 }

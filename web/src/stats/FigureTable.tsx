@@ -17,9 +17,12 @@ export function FigureTable({ caption, rows, figureColumns, busy }: { caption: s
     { key: 'name', header: t('stats.columns.name'), render: (r) => (r.total ? <strong>{r.name}</strong> : <>{r.name}{r.code && <span className="muted"> {r.code}</span>}</>) },
     ...figureColumns.map((c): Column<FigureRow> => ({
       key: c.field, header: t(`stats.columns.${c.field}` as 'stats.columns.received'), align: 'end', wideOnly: c.wideOnly,
-      render: (r) => (c.field === 'closed' && r.closedDrill
-        ? <Link to={drillLink(r.closedDrill)} aria-label={t('stats.closedDrillLabel', { name: r.name, n: formatFigure(r.values.closed, c.kind) })}>{formatFigure(r.values.closed, c.kind)}</Link>
-        : formatFigure(r.values[c.field], c.kind)),
+      render: (r) => {
+        const value = formatFigure(r.values[c.field], c.kind);
+        // The closed and due counts open the very cases they count.
+        const drill = c.field === 'closed' ? r.closedDrill : c.field === 'due' ? r.dueDrill : null;
+        return drill ? <Link to={drillLink(drill)} aria-label={t(c.field === 'closed' ? 'stats.closedDrillLabel' : 'stats.dueDrillLabel', { name: r.name, n: value })}>{value}</Link> : value;
+      },
     })),
     {
       key: 'drill', header: t('stats.columns.cases'),

@@ -36,16 +36,18 @@ export interface FigureRow {
   drill: CaseDrill | null;
   /** Lists the cases the row's `closed` counts. */
   closedDrill: CaseDrill | null;
+  /** Lists the cases the row's `due` counts. */
+  dueDrill: CaseDrill | null;
   values: Record<string, number | null>;
   total?: boolean;
 }
 
 /** The groups and the totals as rows of one shape, whatever the grouping. */
 export function rowsOf(figures: Figures, totalName: string): FigureRow[] {
-  const groups = figures.groups as unknown as (Record<string, number | null> & { key: unknown; name: string; code: string | null; drill: CaseDrill | null; closedDrill?: CaseDrill | null })[];
+  const groups = figures.groups as unknown as (Record<string, number | null> & { key: unknown; name: string; code: string | null; drill: CaseDrill | null; closedDrill?: CaseDrill | null; dueDrill?: CaseDrill | null })[];
   return [
-    ...groups.map((g) => ({ key: String(g.key), name: g.name, code: g.code, drill: g.drill, closedDrill: g.closedDrill ?? null, values: g })),
-    { key: 'total', name: totalName, code: null, drill: null, closedDrill: null, values: figures.totals as unknown as Record<string, number | null>, total: true },
+    ...groups.map((g) => ({ key: String(g.key), name: g.name, code: g.code, drill: g.drill, closedDrill: g.closedDrill ?? null, dueDrill: g.dueDrill ?? null, values: g })),
+    { key: 'total', name: totalName, code: null, drill: null, closedDrill: null, dueDrill: null, values: figures.totals as unknown as Record<string, number | null>, total: true },
   ];
 }
 
