@@ -14,7 +14,7 @@ export const FigureQuerySchema = Type.Object({
   level: Type.Optional(Type.Union(LEVELS.map((l) => Type.Literal(l)), { description: 'groupBy=adminUnit only: the level of the units; by default the one below the area looked at' })),
 }, { additionalProperties: false });
 
-const DESCRIPTION = 'Definitions of every figure: README, "Figures". Each row carries `drill`, the query of GET /api/v1/cases listing the group\'s cases received in the period, and `closedDrill`, listing those its `closed` figure counts.';
+const DESCRIPTION = 'Definitions of every figure: README, "Figures". Each row carries `drill`, the query of GET /api/v1/cases listing the group\'s cases received in the period, `closedDrill` and `dueDrill`, listing those its `closed` and `due` figures count.';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Performance figures and their CSV and XLSX exports. */
