@@ -40,14 +40,14 @@ export class IntakeIdStock {
       this.taken = 0;
       this.countingSince = now;
     }
-    if (now - this.drawnAt > MAX_AGE_MS) this.stock = { caseIds: [], serials: [], eventIds: [] };
+    this.dropStale();
     if (this.stock.caseIds.length < cases || this.stock.eventIds.length < events) {
       // Ahead by the rate of the current window, before this batch: a lone case draws only itself.
       const rate = this.taken / Math.max(AHEAD_MS, now - this.countingSince);
       const ahead = Math.min(MAX_AHEAD, Math.floor(rate * AHEAD_MS));
       const drawn = await repo.drawIntakeIds(this.db, cases + ahead, events + 2 * ahead);
       // Another batch may have drawn meanwhile: whatever is left of both stays in stock.
-      if (Date.now() - this.drawnAt > MAX_AGE_MS) this.stock = { caseIds: [], serials: [], eventIds: [] };
+      this.dropStale();
       this.stock.caseIds.push(...drawn.caseIds);
       this.stock.serials.push(...drawn.serials);
       this.stock.eventIds.push(...drawn.eventIds);
@@ -59,5 +59,9 @@ export class IntakeIdStock {
       serials: this.stock.serials.splice(0, cases),
       eventIds: this.stock.eventIds.splice(0, events),
     };
+  }
+
+  private dropStale(): void {
+    if (Date.now() - this.drawnAt > MAX_AGE_MS) this.stock = { caseIds: [], serials: [], eventIds: [] };
   }
 }

@@ -44,9 +44,9 @@ export interface FigureRow {
 
 /** The groups and the totals as rows of one shape, whatever the grouping. */
 export function rowsOf(figures: Figures, totalName: string): FigureRow[] {
-  const groups = figures.groups as unknown as (Record<string, number | null> & { key: unknown; name: string; code: string | null; drill: CaseDrill | null; closedDrill?: CaseDrill | null; dueDrill?: CaseDrill | null })[];
+  const groups = figures.groups as unknown as (Record<string, number | null> & { key: unknown; name: string; code: string | null; drill: CaseDrill | null; closedDrill: CaseDrill | null; dueDrill: CaseDrill | null })[];
   return [
-    ...groups.map((g) => ({ key: String(g.key), name: g.name, code: g.code, drill: g.drill, closedDrill: g.closedDrill ?? null, dueDrill: g.dueDrill ?? null, values: g })),
+    ...groups.map((g) => ({ key: String(g.key), name: g.name, code: g.code, drill: g.drill, closedDrill: g.closedDrill, dueDrill: g.dueDrill, values: g })),
     { key: 'total', name: totalName, code: null, drill: null, closedDrill: null, dueDrill: null, values: figures.totals as unknown as Record<string, number | null>, total: true },
   ];
 }
