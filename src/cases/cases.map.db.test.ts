@@ -11,6 +11,7 @@ let d1: As;
 let leader: As;
 /** Cases made below: one open in each district, one overdue and one closed in 崇川区 (320613). */
 const made: Record<'d1Open' | 'd2Open' | 'd1Overdue' | 'd1Closed', { id: number }> = {} as never;
+let madeAt: Date;
 
 async function pointIn(districtCode: string) {
   const path = (await t.env.db.selectFrom('admin_units').select('path').where('code', '=', districtCode).executeTakeFirstOrThrow()).path;
@@ -33,9 +34,12 @@ beforeAll(async () => {
   made.d2Open = await newCase('320612');
   made.d1Overdue = await newCase('320613');
   made.d1Closed = await newCase('320613');
-  const hourAgo = new Date(Date.now() - 3_600_000);
-  await t.env.db.updateTable('cases').set({ due_at: hourAgo }).where('id', '=', made.d1Overdue.id).execute();
-  await t.env.db.updateTable('cases').set({ status: 'closed', closed_at: hourAgo }).where('id', '=', made.d1Closed.id).execute();
+  // All four taken in, and the one closed, at one instant: run at midnight in China, they still share a day.
+  madeAt = (await t.env.db.selectFrom('cases').select('created_at').where('id', '=', made.d1Open.id).executeTakeFirstOrThrow()).created_at;
+  const ids = Object.values(made).map((c) => c.id);
+  await t.env.db.updateTable('cases').set({ created_at: madeAt }).where('id', 'in', ids).execute();
+  await t.env.db.updateTable('cases').set({ due_at: new Date(madeAt.getTime() - 3_600_000) }).where('id', '=', made.d1Overdue.id).execute();
+  await t.env.db.updateTable('cases').set({ status: 'closed', closed_at: madeAt }).where('id', '=', made.d1Closed.id).execute();
 });
 afterAll(async () => { await t.close(); });
 
@@ -111,8 +115,9 @@ describe('GET /api/v1/cases/points.geojson', () => {
 
 describe('GET /api/v1/stats/cases/daily', () => {
   const URL = '/api/v1/stats/cases/daily';
-  const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const tomorrow = () => new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10);
+  // The day in China the cases were made on, and the next.
+  const today = () => new Date(madeAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const tomorrow = () => new Date(madeAt.getTime() + 32 * 3_600_000).toISOString().slice(0, 10);
 
   it('refuses an anonymous caller, and a role without the figures', async () => {
     expect((await t.app.inject({ url: `${URL}?from=2026-03-01&to=2026-03-02` })).statusCode).toBe(401);
