@@ -25,9 +25,17 @@ describe('the figures', () => {
     await page.getByLabel('统计周期').selectOption('lastMonth');
     await page.waitForURL(/period=lastMonth/);
     await expect.poll(caption).not.toBe(before);
+    // A slow phone: the address's new period renders late, after the user has already turned to
+    // custom days; that late render must not take the custom days away.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
     await page.getByLabel('统计周期').selectOption('thisYear');
-    await page.waitForURL(/period=thisYear/);
     await page.getByLabel('统计周期').selectOption('custom');
+    await page.waitForURL(/period=thisYear/);
+    await expect.poll(() => page.locator('.muted[aria-live]').textContent()).toMatch(/年1月1日 至/);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+    expect(await page.getByLabel('统计周期').inputValue()).toBe('custom');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.locator('.period-picker .field-error').first().textContent()).toBe('请填写开始和结束日期。');
     await page.getByLabel('开始日期').fill('2025-01-01');
@@ -35,6 +43,13 @@ describe('the figures', () => {
     await page.getByRole('button', { name: '查询' }).click();
     await page.waitForURL(/period=custom&first=2025-01-01&last=2025-12-31/);
     await expect.poll(caption).toContain('2025');
+    // The picker follows the address when it changes under it: the menu's link, then back.
+    await page.getByRole('navigation').getByRole('link', { name: '绩效统计' }).click();
+    await page.waitForURL((url) => url.pathname === '/stats' && url.search === '');
+    await expect.poll(() => page.getByLabel('统计周期').inputValue()).toBe('thisMonth');
+    await page.goBack();
+    await page.waitForURL(/period=custom/);
+    await expect.poll(() => page.getByLabel('开始日期').inputValue()).toBe('2025-01-01');
   });
 
   it("links each area's row to its cases", async () => {

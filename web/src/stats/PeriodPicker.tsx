@@ -20,18 +20,37 @@ export function PeriodPicker({ value, onChange }: { value: PeriodChoice; onChang
   const [first, setFirst] = useState(value.first ?? '');
   const [last, setLast] = useState(value.last ?? '');
   const [error, setError] = useState<string>();
+  // The address may change under the picker (back, forward, a link). Take that value in, but not
+  // the echo of the picker's own last choice: it can arrive after the user has already moved on
+  // to the custom days, and taking it in would throw their half-filled dates away.
+  const [seen, setSeen] = useState(value);
+  const [sent, setSent] = useState<PeriodChoice>();
+  if (!sameChoice(value, seen)) {
+    setSeen(value);
+    if (sent && sameChoice(value, sent)) setSent(undefined);
+    else {
+      setKind(value.kind);
+      setFirst(value.first ?? '');
+      setLast(value.last ?? '');
+      setError(undefined);
+    }
+  }
 
+  const send = (choice: PeriodChoice) => {
+    setSent(sameChoice(choice, value) ? undefined : choice);
+    onChange(choice);
+  };
   const pick = (next: PeriodKind) => {
     setKind(next);
     setError(undefined);
-    if (next !== 'custom') onChange({ kind: next });
+    if (next !== 'custom') send({ kind: next });
   };
   const apply = (e: FormEvent) => {
     e.preventDefault();
     if (!isDay(first) || !isDay(last)) return setError(t('stats.needDates'));
     if (last < first) return setError(t('stats.badRange'));
     setError(undefined);
-    onChange({ kind: 'custom', first, last });
+    send({ kind: 'custom', first, last });
   };
 
   return (
@@ -46,4 +65,8 @@ export function PeriodPicker({ value, onChange }: { value: PeriodChoice; onChang
       )}
     </form>
   );
+}
+
+function sameChoice(a: PeriodChoice, b: PeriodChoice): boolean {
+  return a.kind === b.kind && (a.first ?? '') === (b.first ?? '') && (a.last ?? '') === (b.last ?? '');
 }

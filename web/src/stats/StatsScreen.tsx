@@ -74,7 +74,7 @@ export default function StatsScreen() {
     <section className="stats-screen">
       <ScreenTitle>{t('stats.title')}</ScreenTitle>
       <div className="stats-controls">
-        <PeriodPicker key={`${choice.kind}:${choice.first}:${choice.last}`} value={choice} onChange={(p) => update({ period: p })} />
+        <PeriodPicker value={choice} onChange={(p) => update({ period: p })} />
         <div className="toolbar">
           <Select label={t('stats.groupBy')} value={groupBy} onChange={(e) => update({ groupBy: e.target.value as Grouping })} options={GROUPINGS.map((g) => ({ value: g, label: t(`stats.groups.${g}`) }))} />
           <Button onClick={() => download('xlsx')} busy={exporting === 'xlsx'} disabled={!!exporting}>{t('stats.exportXlsx')}</Button>
