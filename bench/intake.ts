@@ -27,6 +27,11 @@ export interface IntakeFigures {
   cores: { server: number; postgres: number; load: number };
   /** Transactions PostgreSQL committed per case taken in, during the full-load run. */
   commitsPerCase: number;
+  /**
+   * How late the server's event loop ran during the full-load run (prom-client's monitor, read from
+   * /metrics): a long stall there (background work holding the one thread) holds every request.
+   */
+  loopLagMs: { p99: number; max: number };
 }
 
 const TICK = 100; // clock ticks per second in /proc; Linux fixes it at 100 on every architecture Node runs on here.
@@ -100,6 +105,16 @@ async function rawInserts(url: string, seconds: number): Promise<number> {
   return count / seconds;
 }
 
+/** prom-client times the event loop with a 10 ms timer, and its figures include those 10 ms. */
+const LAG_TIMER_MS = 10;
+
+/** How late the event loop ran since the last scrape of the server's /metrics (each scrape resets it). */
+async function loopLag(base: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const lateMs = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000 - LAG_TIMER_MS;
+  return { p99: lateMs('nodejs_eventloop_lag_p99_seconds'), max: lateMs('nodejs_eventloop_lag_max_seconds') };
+}
+
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -141,9 +156,11 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
       setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
     };
     await cannon({ url: base, connections: 16, duration: 2, requests: [request] }); // warm-up
+    await loopLag(base);
     const before = { server: cpuSecondsOf(server.pid!), postgres: postgresCpuSeconds(), load: process.cpuUsage(), commits: await commitsSoFar(url.toString()) };
     const max = await cannon({ url: base, connections: 32, duration: seconds, requests: [request] });
     // Statistics reach pg_stat_database when a backend goes idle; the next query sees them.
+    const loopLagMs = await loopLag(base);
     const commits = await commitsSoFar(url.toString()) - before.commits;
     const load = process.cpuUsage(before.load);
     const cores = {
@@ -162,7 +179,7 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
       casesPerSec, p99Ms: max.latency.p99, errors: max.non2xx + max.errors,
       rawInsertsPerSec: raw, ratio: casesPerSec / raw,
       p99AtFixedRateMs: steady.latency.p99, fixedRate, fixedRateAchieved: steady['2xx'] / seconds,
-      cores, commitsPerCase: commits / Math.max(1, max['2xx']),
+      cores, commitsPerCase: commits / Math.max(1, max['2xx']), loopLagMs,
     };
   } finally {
     server?.kill('SIGKILL');

@@ -127,6 +127,7 @@ async function main(): Promise<void> {
     line('errors', String(intake.errors));
     line('cores busy at full load: server / PostgreSQL / load', `${intake.cores.server.toFixed(2)} / ${intake.cores.postgres.toFixed(2)} / ${intake.cores.load.toFixed(2)}`);
     line('commits per case at full load', intake.commitsPerCase.toFixed(3));
+    line('server event-loop lag at full load, p99 / max (ms)', `${intake.loopLagMs.p99.toFixed(1)} / ${intake.loopLagMs.max.toFixed(1)}`);
   }
   const memory: MemoryFigure[] = [];
   for (const backend of runs('memory') ? (['postgres', 'pglite'] as const) : []) {
