@@ -29,6 +29,7 @@ describe('the figures', () => {
     // custom days; that late render must not take the custom days away.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+    await page.getByLabel('统计周期').selectOption('thisMonth');
     await page.getByLabel('统计周期').selectOption('thisYear');
     await page.getByLabel('统计周期').selectOption('custom');
     await page.waitForURL(/period=thisYear/);

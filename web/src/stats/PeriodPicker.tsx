@@ -20,15 +20,17 @@ export function PeriodPicker({ value, onChange }: { value: PeriodChoice; onChang
   const [first, setFirst] = useState(value.first ?? '');
   const [last, setLast] = useState(value.last ?? '');
   const [error, setError] = useState<string>();
-  // The address may change under the picker (back, forward, a link). Take that value in, but not
-  // the echo of the picker's own last choice: it can arrive after the user has already moved on
-  // to the custom days, and taking it in would throw their half-filled dates away.
+  // The address may change under the picker (back, forward, a link): take that value in. But not
+  // the echoes of the picker's own choices: under load they arrive late, after the user has moved
+  // on (to the custom days, or to another preset), and taking one in would undo what they did since.
   const [seen, setSeen] = useState(value);
-  const [sent, setSent] = useState<PeriodChoice>();
+  const [pending, setPending] = useState<PeriodChoice[]>([]);
   if (!sameChoice(value, seen)) {
     setSeen(value);
-    if (sent && sameChoice(value, sent)) setSent(undefined);
+    const echo = pending.findIndex((p) => sameChoice(p, value));
+    if (echo >= 0) setPending(pending.slice(echo + 1));
     else {
+      setPending([]);
       setKind(value.kind);
       setFirst(value.first ?? '');
       setLast(value.last ?? '');
@@ -37,7 +39,8 @@ export function PeriodPicker({ value, onChange }: { value: PeriodChoice; onChang
   }
 
   const send = (choice: PeriodChoice) => {
-    setSent(sameChoice(choice, value) ? undefined : choice);
+    // Choosing what the address already says changes nothing, and nothing will echo.
+    if (pending.length > 0 || !sameChoice(choice, value)) setPending((p) => [...p, choice]);
     onChange(choice);
   };
   const pick = (next: PeriodKind) => {
