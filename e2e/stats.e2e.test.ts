@@ -25,8 +25,8 @@ describe('the figures', () => {
     await page.getByLabel('统计周期').selectOption('lastMonth');
     await page.waitForURL(/period=lastMonth/);
     await expect.poll(caption).not.toBe(before);
-    // A slow phone: the address's new period renders late, after the user has already turned to
-    // custom days; that late render must not take the custom days away.
+    // A slow phone: the address's new periods render late, after the user has picked another and
+    // turned to custom days; those late renders must not take the custom days away.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
     await page.getByLabel('统计周期').selectOption('thisMonth');
