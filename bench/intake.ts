@@ -159,8 +159,8 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
     await loopLag(base);
     const before = { server: cpuSecondsOf(server.pid!), postgres: postgresCpuSeconds(), load: process.cpuUsage(), commits: await commitsSoFar(url.toString()) };
     const max = await cannon({ url: base, connections: 32, duration: seconds, requests: [request] });
-    // Statistics reach pg_stat_database when a backend goes idle; the next query sees them.
     const loopLagMs = await loopLag(base);
+    // Statistics reach pg_stat_database when a backend goes idle; the next query sees them.
     const commits = await commitsSoFar(url.toString()) - before.commits;
     const load = process.cpuUsage(before.load);
     const cores = {
