@@ -12,6 +12,7 @@ import * as caseIdsByDefault from './202611241600_case_ids_by_default.js';
 import * as caseListIndexes from './202611241500_case_list_indexes.js';
 import * as caseDuplicateIndex from './202611241700_case_duplicate_index.js';
 import * as caseDailyCounts from './202611241800_case_daily_counts.js';
+import * as notificationCaseIndex from './202611241900_notification_case_index.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '202611241600_case_ids_by_default': caseIdsByDefault,
   '202611241700_case_duplicate_index': caseDuplicateIndex,
   '202611241800_case_daily_counts': caseDailyCounts,
+  '202611241900_notification_case_index': notificationCaseIndex,
 };

@@ -101,6 +101,69 @@ describe('notifications', () => {
     expect(received.filter((m) => m.to.includes('second@example.test'))).toHaveLength(1);
   });
 
+  it("splits the outbox into staff's messages and reporters', narrows it to a case, and keeps it to the caller's reach", async () => {
+    const created = await createPublicCase(t.env, { channel: 'citizen_app' }, {
+      requestType: 'report', description: '下水道堵塞', location: await somewhere(), reporter: { phone: '13900002222' },
+    });
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const category = await t.env.db.selectFrom('case_categories').select('code').where('name', 'like', '%占道经营%').executeTakeFirstOrThrow();
+    await dispatcher({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'register', version: 1, categoryCode: category.code } });
+    const dispatched = (await dispatcher({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'dispatch', version: 2 } })).json();
+    const lead = dispatched.departments[0].id as number;
+    type Message = { id: number; caseId: number; channel: string; userId: number | null; departmentId: number | null; body: string };
+    const read = async (as: typeof dispatcher, query: string): Promise<Message[]> => {
+      const res = await as({ url: `/api/v1/notifications?${query}` });
+      expect(res.statusCode).toBe(200);
+      return res.json().items;
+    };
+
+    // The reporter was told of each change by SMS; the dispatcher sees that, never the number.
+    const told = await read(dispatcher, `audience=reporters&caseId=${created.id}`);
+    expect(told.map((m) => m.channel)).toEqual(['sms', 'sms', 'sms']);
+    expect(told.every((m) => m.userId === null && m.departmentId === null && !JSON.stringify(m).includes('13900002222'))).toBe(true);
+    expect(await read(dispatcher, `audience=staff&caseId=${created.id}`)).toEqual([]);
+
+    // The lead department's handler hears of the new case; with both audiences she sees the reporter's messages too.
+    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
+    const admin = t.as(await t.login('admin'));
+    const makeHandler = async (username: string, departmentId: number, jurisdictionId: number) => {
+      await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置', password: 'handler-pass', role: 'department_handler', jurisdictionId, departmentId } });
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
+      return t.as(login.json().token);
+    };
+    const handler = await makeHandler('audience_handler', lead, city.id);
+    const staff = await read(handler, `audience=staff&caseId=${created.id}`);
+    expect(staff).toHaveLength(1);
+    expect(staff[0]).toMatchObject({ channel: 'web', departmentId: lead, caseId: created.id });
+    expect((await read(handler, `audience=reporters&caseId=${created.id}`)).map((m) => m.channel)).toEqual(['sms', 'sms', 'sms']);
+    const all = await read(handler, `caseId=${created.id}`);
+    expect(all.map((m) => m.channel).sort()).toEqual(['sms', 'sms', 'sms', 'web']);
+    expect(all.map((m) => m.id)).toEqual([...all.map((m) => m.id)].sort((a, b) => b - a));
+    expect((await read(handler, 'audience=staff')).every((m) => m.departmentId === lead || m.userId !== null)).toBe(true);
+
+    // Another department, in a district elsewhere, hears nothing of it.
+    const other = await t.env.db.selectFrom('departments').select('id').where('id', '<>', lead).orderBy('id').executeTakeFirstOrThrow();
+    const elsewhere = await t.env.db.selectFrom('admin_units').select(['id', 'path']).where('level', '=', 'district').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const stranger = await makeHandler('stranger_handler', other.id, elsewhere.id);
+    const caseRow = await t.env.db.selectFrom('cases').select('path').where('id', '=', created.id).executeTakeFirstOrThrow();
+    expect(caseRow.path.startsWith(elsewhere.path)).toBe(false);
+    expect(await read(stranger, `caseId=${created.id}`)).toEqual([]);
+
+    // Paging by the last id seen.
+    const first = await read(handler, `caseId=${created.id}&limit=2`);
+    const next = await read(handler, `caseId=${created.id}&limit=2&beforeId=${first[1].id}`);
+    expect([...first, ...next].map((m) => m.id)).toEqual(all.map((m) => m.id));
+  });
+
+  it('names the field of a bad outbox query', async () => {
+    const dispatcher = t.as(await t.login('dispatcher'));
+    for (const [query, field] of [['audience=everyone', 'audience'], ['caseId=0', 'caseId'], ['caseId=abc', 'caseId'], ['limit=201', 'limit']]) {
+      const res = await dispatcher({ url: `/api/v1/notifications?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error, query).toMatchObject({ code: 'invalid_input', field });
+    }
+  });
+
   it('refuses an anonymous caller', async () => {
     expect((await t.app.inject({ url: '/api/v1/notifications' })).statusCode).toBe(401);
   });

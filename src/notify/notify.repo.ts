@@ -37,14 +37,31 @@ export async function markFailed(db: Conn, id: number, error: string, retryAt: D
     .where('id', '=', id).execute();
 }
 
+/** Whom a message was for: staff (a user or a department) or a reporter, whose address stays encrypted. */
+export type Audience = 'staff' | 'reporters';
+
+export interface InboxFilter {
+  userId: number;
+  departmentId: number | null;
+  /** The caller's jurisdiction, for what reporters there were told; null for those who see none. */
+  pathPrefix: string | null;
+  limit: number;
+  beforeId?: number;
+  audience?: Audience;
+  caseId?: number;
+}
+
 /** Messages for a user: addressed to them, to their department, or (for those who see a jurisdiction) to reporters there. */
-export function inbox(db: Conn, f: { userId: number; departmentId: number | null; pathPrefix: string | null; limit: number; beforeId?: number }) {
+export function inbox(db: Conn, f: InboxFilter) {
   let q = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId'])
     .where((eb) => eb.or([
-      eb('user_id', '=', f.userId),
-      ...(f.departmentId !== null ? [eb('department_id', '=', f.departmentId)] : []),
-      ...(f.pathPrefix !== null ? [eb.and([eb('user_id', 'is', null), eb('department_id', 'is', null), eb('path', 'like', `${f.pathPrefix}%`)])] : []),
+      ...(f.audience !== 'reporters' ? [eb('user_id', '=', f.userId)] : []),
+      ...(f.audience !== 'reporters' && f.departmentId !== null ? [eb('department_id', '=', f.departmentId)] : []),
+      ...(f.audience !== 'staff' && f.pathPrefix !== null
+        ? [eb.and([eb('user_id', 'is', null), eb('department_id', 'is', null), eb('path', 'like', `${f.pathPrefix}%`)])]
+        : []),
     ]));
+  if (f.caseId !== undefined) q = q.where('case_id', '=', f.caseId);
   if (f.beforeId) q = q.where('id', '<', f.beforeId);
   return q.orderBy('id', 'desc').limit(f.limit).execute();
 }

@@ -5,7 +5,11 @@ import * as notify from './notify.service.js';
 
 const InboxQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  beforeId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only messages older than this one: the next page' })),
+  audience: Type.Optional(Type.Union([Type.Literal('staff'), Type.Literal('reporters')], {
+    description: 'staff: addressed to you or your department; reporters: what reporters in your jurisdiction were told. Both when absent.',
+  })),
+  caseId: Type.Optional(Type.Integer({ minimum: 1, description: "Only one case's messages" })),
 }, { additionalProperties: false });
 
 /** The outbox the web app shows: new assignments, deadline pressure, and what reporters were told. */

@@ -90,7 +90,7 @@ export async function deliverDue(env: Env, senders: Senders, limit = 100): Promi
 }
 
 /** The caller's outbox: their own messages, their department's, and reporters' in their jurisdiction. */
-export async function listNotifications(env: Env, ctx: RequestContext, f: { limit: number; beforeId?: number }) {
+export async function listNotifications(env: Env, ctx: RequestContext, f: Pick<repo.InboxFilter, 'limit' | 'beforeId' | 'audience' | 'caseId'>) {
   requireAccess(ctx.actor, 'cases.read');
   const rows = await repo.inbox(env.db, { userId: ctx.actor.id, departmentId: ctx.actor.departmentId, pathPrefix: ctx.actor.jurisdictionPath, ...f });
   return { items: rows };
