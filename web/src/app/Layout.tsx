@@ -46,9 +46,10 @@ export function Layout() {
         </button>
         <nav id="main-nav" className={menuOpen ? 'nav open' : 'nav'} aria-label={t('app.mainNav')}>
           <ul>
-            {navFor(user.role).map((r) => (
-              <li key={r.path}><NavLink to={navPath(r)}>{t(r.nav!.label)}</NavLink></li>
-            ))}
+            {navFor(user.role).map((r) => {
+              const Badge = r.nav!.Badge;
+              return <li key={r.path}><NavLink to={navPath(r)}>{t(r.nav!.label)}{Badge && <Badge />}</NavLink></li>;
+            })}
           </ul>
         </nav>
         <div className="topbar-tools">

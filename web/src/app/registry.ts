@@ -3,6 +3,7 @@ import { STAFF_ROLES } from '../api/types';
 import { caseRoutes } from '../cases/routes';
 import { commandRoutes } from '../command/routes';
 import { geoRoutes } from '../geo/routes';
+import { notifyRoutes } from '../notify/routes';
 import { publicRoutes } from '../public/routes';
 import { statsRoutes } from '../stats/routes';
 import type { AppRoute } from './route-types';
@@ -11,7 +12,7 @@ import type { AppRoute } from './route-types';
  * Every screen of the app. An area adds its screens to its own routes.ts (web/src/<area>/routes.ts)
  * with React.lazy, so each screen, and the libraries only it imports (MapLibre, ECharts), load on first visit.
  */
-export const APP_ROUTES: AppRoute[] = [...caseRoutes, ...geoRoutes, ...statsRoutes, ...commandRoutes, ...publicRoutes];
+export const APP_ROUTES: AppRoute[] = [...caseRoutes, ...notifyRoutes, ...geoRoutes, ...statsRoutes, ...commandRoutes, ...publicRoutes];
 
 /** The roles that may open a staff route. */
 export function rolesOf(route: AppRoute): readonly Role[] {

@@ -15,6 +15,6 @@ export interface AppRoute {
   roles?: readonly Role[];
   /** Open without signing in (the citizen portal), in the light public layout. */
   public?: boolean;
-  /** Puts the screen in the navigation (for the roles above), in this order. */
-  nav?: { label: NavLabel; order: number };
+  /** Puts the screen in the navigation (for the roles above), in this order, with `Badge` beside its label (a count of what is new there). */
+  nav?: { label: NavLabel; order: number; Badge?: ComponentType };
 }

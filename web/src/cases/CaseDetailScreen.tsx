@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
+import { CaseMessages } from '../notify/CaseMessages';
 import { Alert, ScreenTitle, Spinner, StatusBadge, useErrorMessage } from '../ui';
 import { ActionPanel } from './ActionPanel';
 import { CaseFacts, CaseFlags } from './CaseFacts';
@@ -63,6 +64,10 @@ export default function CaseDetailScreen() {
           <section aria-labelledby="case-photos">
             <h2 id="case-photos">{t('cases.photos')}</h2>
             <PhotoGallery caseId={c.id} refreshKey={c.version} />
+          </section>
+          <section aria-labelledby="case-messages">
+            <h2 id="case-messages">{t('messages.forCase')}</h2>
+            <CaseMessages caseId={c.id} refreshKey={c.version} />
           </section>
         </aside>
       </div>

@@ -1,0 +1,78 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+import { useUser } from '../app/auth';
+import { useLoad } from '../cases/hooks';
+import { QueueTabs } from '../cases/QueueTabs';
+import { useLiveReload } from '../cases/useLiveReload';
+import { Alert, Button, ScreenTitle, Spinner, useErrorMessage } from '../ui';
+import { listMessages, type Audience, type Message } from './api';
+import { MessageList } from './MessageList';
+import { lastSeen, markSeen } from './seen';
+import './notify.css';
+
+const PAGE = 30;
+const AUDIENCES: readonly Audience[] = ['staff', 'reporters'];
+
+/**
+ * 消息: the outbox as staff read it. What came to them or their department (new cases, deadline
+ * pressure), and what reporters in their jurisdiction were told and whether it reached them:
+ * a text message waits here unsent, as Shiyu has no SMS sender yet.
+ */
+export default function MessagesScreen() {
+  const { t } = useTranslation();
+  const messageOf = useErrorMessage();
+  const user = useUser();
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('audience') as Audience;
+  const audience: Audience = AUDIENCES.includes(asked) ? asked : user.departmentId !== null ? 'staff' : 'reporters';
+  // What was new when the screen opened stays marked while it is read.
+  const [seenBefore] = useState(() => lastSeen(user.id));
+  const [round, setRound] = useState(0);
+  useLiveReload(() => setRound((r) => r + 1));
+  const first = useLoad((signal) => listMessages({ audience, limit: PAGE }, signal), [audience, round]);
+  const [older, setOlder] = useState<{ items: Message[]; loading: boolean; done: boolean; error: unknown }>({ items: [], loading: false, done: false, error: null });
+  // A fresh first page (another tab, or news from the live stream) starts the older pages again; a page asked
+  // for before it would leave a gap.
+  const generation = useRef(0);
+  useEffect(() => {
+    generation.current += 1;
+    setOlder({ items: [], loading: false, done: false, error: null });
+  }, [first.value]);
+  const items = useMemo(() => [...(first.value?.items ?? []), ...older.items], [first.value, older.items]);
+
+  useEffect(() => {
+    const newest = first.value?.items[0]?.id;
+    if (audience === 'staff' && newest !== undefined) markSeen(user.id, newest);
+  }, [audience, first.value, user.id]);
+
+  const more = async () => {
+    const asked = generation.current;
+    setOlder((o) => ({ ...o, loading: true, error: null }));
+    try {
+      const page = await listMessages({ audience, limit: PAGE, beforeId: items.at(-1)!.id });
+      if (asked === generation.current) setOlder((o) => ({ items: [...o.items, ...page.items], loading: false, done: page.items.length < PAGE, error: null }));
+    } catch (error) {
+      if (asked === generation.current) setOlder((o) => ({ ...o, loading: false, error }));
+    }
+  };
+  const canGoOn = !!first.value && first.value.items.length === PAGE && !older.done;
+
+  return (
+    <section className="messages-screen">
+      <ScreenTitle>{t('messages.title')}</ScreenTitle>
+      <QueueTabs
+        tabs={AUDIENCES.map((key) => ({ key, label: t(`messages.audience.${key}`) }))}
+        current={audience}
+        onChange={(key) => setParams(new URLSearchParams({ audience: key }))}
+      />
+      <p className="muted">{t(`messages.about.${audience}`)}</p>
+      {first.error !== null && <Alert>{messageOf(first.error)}</Alert>}
+      {first.loading && !first.value ? <Spinner /> : items.length ? (
+        <MessageList items={items} newerThan={audience === 'staff' ? seenBefore : undefined} />
+      ) : first.value && <p className="muted">{t(`messages.empty.${audience}`)}</p>}
+      {older.error !== null && <Alert>{messageOf(older.error)}</Alert>}
+      {canGoOn && <Button onClick={more} busy={older.loading}>{t('messages.more')}</Button>}
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+/** The outbox routes the staff screens call (README, API: GET /api/v1/notifications). */
+import { api } from '../api/client';
+
+/** staff: addressed to the caller or their department; reporters: what reporters in their jurisdiction were told. */
+export type Audience = 'staff' | 'reporters';
+
+export interface Message {
+  id: number;
+  caseId: number | null;
+  channel: 'web' | 'email' | 'sms';
+  subject: string;
+  body: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  createdAt: string;
+  sentAt: string | null;
+  userId: number | null;
+  departmentId: number | null;
+}
+
+export interface MessageQuery {
+  audience?: Audience;
+  caseId?: number;
+  beforeId?: number;
+  limit?: number;
+}
+
+export function listMessages(query: MessageQuery, signal?: AbortSignal): Promise<{ items: Message[] }> {
+  return api.get('/api/v1/notifications', { query: { ...query }, signal });
+}
