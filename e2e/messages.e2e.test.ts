@@ -30,7 +30,15 @@ describe('the messages', () => {
     await signIn(page, 'department_handler');
     const link = page.getByRole('navigation').getByRole('link', { name: /^消息/ });
     const badge = link.locator('.nav-badge');
-    await expect.poll(() => badge.getAttribute('aria-label')).toMatch(/^\d+ 条新消息$/);
+    await expect.poll(() => link.textContent()).toMatch(/^消息(\d+)\1 条新消息$/);
+    // On a phone the count shows on the closed menu's button too.
+    const count = await badge.textContent();
+    await page.setViewportSize({ width: 375, height: 812 });
+    const menu = page.getByRole('button', { name: /^菜单/ });
+    expect(await menu.locator('.nav-badge').textContent()).toBe(count);
+    await menu.click();
+    expect(await menu.locator('.nav-badge').count()).toBe(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await link.click();
     expect(await page.getByRole('button', { name: '给我和本单位' }).getAttribute('aria-pressed')).toBe('true');
     const message = page.locator('.message').filter({ hasText: `新派单 ${ticketNo}` });

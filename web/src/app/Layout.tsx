@@ -29,6 +29,9 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
+  const nav = navFor(user.role);
+  // What is new behind a closed menu on a phone shows on its button too.
+  const badges = nav.flatMap((r) => (r.nav!.Badge ? [r.nav!.Badge] : []));
 
   // Signing out re-renders RequireAuth, which sends the user to /login.
   const signOut = async () => {
@@ -43,10 +46,11 @@ export function Layout() {
         <Link to={homeFor(user.role)} className="brand">{t('app.name')}</Link>
         <button type="button" className="btn btn-secondary menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
           {t('app.menu')}
+          {!menuOpen && badges.map((Badge, i) => <Badge key={i} />)}
         </button>
         <nav id="main-nav" className={menuOpen ? 'nav open' : 'nav'} aria-label={t('app.mainNav')}>
           <ul>
-            {navFor(user.role).map((r) => {
+            {nav.map((r) => {
               const Badge = r.nav!.Badge;
               return <li key={r.path}><NavLink to={navPath(r)}>{t(r.nav!.label)}{Badge && <Badge />}</NavLink></li>;
             })}
