@@ -17,6 +17,7 @@ import { geoRoutes } from './geo/geo.routes.js';
 import { orgRoutes } from './org/org.routes.js';
 import { caseRoutes } from './cases/cases.routes.js';
 import { caseCategoryRoutes } from './cases/cases.categories.routes.js';
+import { dispatchCatalogueRoutes } from './cases/cases.dispatch-catalogue.routes.js';
 import { publicCaseRoutes } from './cases/cases.public.routes.js';
 import { casePhotoRoutes } from './cases/cases.photos.routes.js';
 import { caseTemplateRoutes } from './cases/cases.templates.routes.js';
@@ -112,6 +113,7 @@ export async function buildApp(env: Env, options: { webRoot?: string; logStream?
   await app.register(auditRoutes, { env });
   await app.register(caseRoutes, { env });
   await app.register(caseCategoryRoutes, { env });
+  await app.register(dispatchCatalogueRoutes, { env });
   await app.register(publicCaseRoutes, { env });
   await app.register(casePhotoRoutes, { env });
   await app.register(caseTemplateRoutes, { env });

@@ -148,6 +148,19 @@ export async function insertCategories(db: Conn, rows: Insertable<DB['case_categ
   }
 }
 
+/** The catalogue's rules, of one category or all, by category and unit. */
+export function routingRules(db: Conn, categoryCode?: string) {
+  let q = db.selectFrom('routing_rules').select(['category_code as categoryCode', 'admin_unit_id as adminUnitId', 'department_id as departmentId', 'updated_at as updatedAt']);
+  if (categoryCode !== undefined) q = q.where('category_code', '=', categoryCode);
+  return q.orderBy('category_code').orderBy('admin_unit_id').execute();
+}
+
+/** Removes one rule; answers what it said, or nothing when there was none. */
+export function deleteRoutingRule(db: Conn, categoryCode: string, adminUnitId: number) {
+  return db.deleteFrom('routing_rules').where('category_code', '=', categoryCode).where('admin_unit_id', '=', adminUnitId)
+    .returning('department_id as departmentId').executeTakeFirst();
+}
+
 export function allRoutingRules(db: Conn) {
   return db.selectFrom('routing_rules').select(['category_code as categoryCode', 'admin_unit_id as adminUnitId', 'department_id as departmentId']).execute();
 }

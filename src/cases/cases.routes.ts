@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
 import { IdParams } from '../geo/geo.schema.js';
-import { ActionBody, CaseListPage, CaseListQuery, IntakeHeaders, NewCaseBody, RoutingRuleBody, StreamQuery } from './cases.schema.js';
+import { ActionBody, CaseListPage, CaseListQuery, IntakeHeaders, NewCaseBody, StreamQuery } from './cases.schema.js';
 import { caseFeed } from './cases.live.js';
 import * as cases from './cases.service.js';
 
@@ -81,8 +81,4 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
   app.post('/api/v1/cases/:id/actions', {
     schema: { tags: ['cases'], summary: 'Take one action on a case, decided on a version', params: IdParams, body: ActionBody },
   }, async (request) => cases.act(env, request.ctx, (request.params as Static<typeof IdParams>).id, request.body as Static<typeof ActionBody>));
-
-  app.put('/api/v1/routing-rules', {
-    schema: { tags: ['cases'], summary: 'Set the department a category goes to at an admin unit and below', body: RoutingRuleBody },
-  }, async (request) => cases.setRoutingRule(env, request.ctx, request.body as Static<typeof RoutingRuleBody>));
 }

@@ -6,6 +6,8 @@ import { catalogue } from './cases.catalogue.js';
 export interface Route {
   department: DepartmentRef | null;
   reason: 'rule' | 'category' | 'community' | 'private' | 'none';
+  /** Where the deciding rule is set, when a rule decides. */
+  ruleAdminUnitId?: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function routeCase(env: Env, categoryCode: string | null, triage: s
   const rule = known.rule(categoryCode, chain);
   if (rule) {
     const department = (await departmentsById(env, [rule.departmentId])).get(rule.departmentId) ?? null;
-    return { department, reason: 'rule' };
+    return { department, reason: 'rule', ruleAdminUnitId: rule.adminUnitId };
   }
   const category = known.category(categoryCode);
   if (!category?.department_kind) return { department: null, reason: 'none' };

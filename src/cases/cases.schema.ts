@@ -95,6 +95,20 @@ export const RoutingRuleBody = Type.Object({
   departmentId: Type.Integer({ minimum: 1 }),
 }, { additionalProperties: false });
 
+export const RoutingRuleQuery = Type.Object({
+  categoryCode: Type.Optional(CategoryCode),
+}, { additionalProperties: false });
+
+export const RoutePreviewQuery = Type.Object({
+  categoryCode: CategoryCode,
+  adminUnitId: Type.Integer({ minimum: 1 }),
+}, { additionalProperties: false });
+
+export const RoutingRuleParams = Type.Object({
+  categoryCode: CategoryCode,
+  adminUnitId: Type.Integer({ minimum: 1 }),
+});
+
 export const StreamQuery = Type.Object({
   token: Type.Optional(Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the bearer token, for clients that cannot send headers' })),
 }, { additionalProperties: false });

@@ -10,7 +10,6 @@ import { departmentsById } from '../org/org.service.js';
 import { resolveActor } from '../accounts/accounts.service.js';
 import { dueAt, type TimeLimit } from './calendar.js';
 import { workCalendar } from './cases.setup.js';
-import { catalogueChanged } from './cases.catalogue.js';
 import { leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
 import { offeredDuplicates, possibleDuplicates } from './cases.duplicates.js';
 import { queueCaseNotices } from '../notify/notify.service.js';
@@ -331,21 +330,6 @@ function staleVersion(current: number | null, allowed: Action[]): AppError {
     'version',
     { allowedActions: allowed, ...(current === null ? {} : { version: current }) },
   );
-}
-
-/** Sets the department a category goes to at an admin unit and everything under it (派单目录). */
-export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { categoryCode: string; adminUnitId: number; departmentId: number }) {
-  requireAccess(ctx.actor, 'cases.configure');
-  await leafCategory(env, rule.categoryCode);
-  const path = await geo.unitPath(env, rule.adminUnitId);
-  if (path === null || !path.startsWith(scopePrefix(ctx.actor))) throw new ValidationError('adminUnitId', 'adminUnitId is not an admin unit in your jurisdiction');
-  if (!(await departmentsById(env, [rule.departmentId])).has(rule.departmentId)) throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist`);
-  await env.db.transaction().execute(async (trx) => {
-    await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
-    await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });
-  });
-  catalogueChanged(env);
-  return rule;
 }
 
 /** Open cases that may report the same thing as this one, for the dispatcher to merge. */

@@ -132,6 +132,20 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     needs: 'cases.configure', scoped: true, outside: 400,
     request: (w, _c, where) => ({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: w.leafCategory, adminUnitId: w.districts[where], departmentId: w.departmentId } }),
   },
+  'GET /api/v1/routing-rules': { needs: 'cases.configure', request: (w) => ({ url: `/api/v1/routing-rules?categoryCode=${w.leafCategory}` }) },
+  'GET /api/v1/routing-rules/route': {
+    needs: 'cases.configure', scoped: true, outside: 400,
+    request: (w, _c, where) => ({ url: `/api/v1/routing-rules/route?categoryCode=${w.leafCategory}&adminUnitId=${w.districts[where]}` }),
+  },
+  'DELETE /api/v1/routing-rules/{categoryCode}/{adminUnitId}': {
+    needs: 'cases.configure', scoped: true, outside: 400,
+    request: async (w, _c, where) => {
+      // A rule to remove, each time: the matrix asks once per caller.
+      await w.t.env.db.insertInto('routing_rules').values({ category_code: w.leafCategory, admin_unit_id: w.districts[where], department_id: w.departmentId })
+        .onConflict((oc) => oc.columns(['category_code', 'admin_unit_id']).doNothing()).execute();
+      return { method: 'DELETE', url: `/api/v1/routing-rules/${w.leafCategory}/${w.districts[where]}` };
+    },
+  },
   'GET /api/v1/case-categories': { needs: 'cases.read', request: () => ({ url: '/api/v1/case-categories' }) },
   'POST /api/v1/case-categories': {
     needs: 'cases.configure',

@@ -30,5 +30,6 @@ export async function recordPools(db: Db): Promise<RecordPools> {
     'cases/{id}': await ids('cases'), 'users/{id}': await ids('users'), 'grids/{id}': await ids('grids'), 'admin-units/{id}': await ids('admin_units'),
     'response-templates/{id}': templates, 'response-templates/{templateId}': templates, 'photos/{photoId}': await ids('case_photos'),
     'cases/{ticketNo}': tickets, 'requests/{service_request_id}': tickets, 'case-categories/{code}': categories, 'services/{service_code}': categories,
+    'routing-rules/{categoryCode}': categories, '{categoryCode}/{adminUnitId}': await ids('admin_units'),
   };
 }
