@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES } from '../api/types';
 import { Button, Select, TextField } from '../ui';
-import { areaTree, type AdminUnitNode } from './api';
+import { areaTree } from './api';
+import { areaOptions } from './area-options';
 import { dayEnd, dayOf, dayStart } from './case-query';
 import { CategorySelect } from './CategorySelect';
 import { DepartmentPicker } from './DepartmentPicker';
@@ -63,11 +64,6 @@ function paramsOf(d: FilterDraft): URLSearchParams {
   return p;
 }
 
-/** The areas down to townships, indented under their parents. */
-function flatten(nodes: readonly AdminUnitNode[], depth = 0): { value: string; label: string }[] {
-  return nodes.flatMap((n) => [{ value: String(n.id), label: `${'\u3000'.repeat(depth)}${n.name}` }, ...flatten(n.children, depth + 1)]);
-}
-
 export interface CaseFiltersProps {
   params: URLSearchParams;
   onApply: (params: URLSearchParams) => void;
@@ -82,7 +78,7 @@ export function CaseFilters({ params, onApply, categories, departments }: CaseFi
   const key = params.toString();
   useEffect(() => setDraft(draftOf(new URLSearchParams(key))), [key]);
   const areas = useLoad(() => areaTree(), []);
-  const areaOptions = useMemo(() => flatten(areas.value ?? []), [areas.value]);
+  const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const set = (change: Partial<FilterDraft>) => setDraft((d) => ({ ...d, ...change }));
   const submit = (e: FormEvent) => { e.preventDefault(); onApply(paramsOf(draft)); };
   const statusOptions = [{ value: 'open', label: t('cases.filter.open') }, ...CASE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))];
@@ -93,7 +89,7 @@ export function CaseFilters({ params, onApply, categories, departments }: CaseFi
       <CategorySelect label={t('cases.field.category')} categories={categories} withClasses value={draft.categoryCode} onChange={(categoryCode) => set({ categoryCode })} placeholder={t('cases.filter.all')} name="categoryCode" />
       <Select label={t('cases.field.channel')} name="channel" value={draft.channel} onChange={(e) => set({ channel: e.target.value })} placeholder={t('cases.filter.all')}
         options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
-      <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaOptions} />
+      <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaChoices} />
       <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
       <Select label={t('cases.filter.dateOfLabel')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
         options={(['received', 'closed', 'due'] as const).map((d) => ({ value: d, label: t(`cases.filter.dateOf.${d}`) }))} />

@@ -112,3 +112,34 @@ export function departments(): Promise<Department[]> {
 export function areaTree(): Promise<AdminUnitNode[]> {
   return once('areas', () => api.get<{ items: AdminUnitNode[] }>('/api/v1/admin-units', { query: { maxLevel: 'township' } }).then((r) => r.items));
 }
+
+/** One rule of the dispatch catalogue (派单目录), as GET /api/v1/routing-rules lists it. */
+export interface RoutingRule {
+  categoryCode: string;
+  adminUnit: AdminUnitRef | null;
+  department: { id: number; name: string } | null;
+  updatedAt: string;
+}
+
+/** Where a case of a category taken in at a unit would go now, and why. */
+export interface RoutePreview {
+  department: { id: number; name: string; kind: string } | null;
+  reason: 'rule' | 'category' | 'community' | 'private' | 'none';
+  ruleAt: AdminUnitRef | null;
+}
+
+export function listRoutingRules(categoryCode: string | undefined, signal?: AbortSignal): Promise<{ items: RoutingRule[] }> {
+  return api.get('/api/v1/routing-rules', { query: { categoryCode }, signal });
+}
+
+export function previewRoute(categoryCode: string, adminUnitId: number, signal?: AbortSignal): Promise<RoutePreview> {
+  return api.get('/api/v1/routing-rules/route', { query: { categoryCode, adminUnitId }, signal });
+}
+
+export function setRoutingRule(rule: { categoryCode: string; adminUnitId: number; departmentId: number }): Promise<unknown> {
+  return api.put('/api/v1/routing-rules', rule);
+}
+
+export function deleteRoutingRule(categoryCode: string, adminUnitId: number): Promise<unknown> {
+  return api.delete(`/api/v1/routing-rules/${encodeURIComponent(categoryCode)}/${adminUnitId}`);
+}

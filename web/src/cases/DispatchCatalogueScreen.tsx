@@ -1,0 +1,121 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+import { formatDateTime } from '../i18n/format';
+import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useToast, type Column } from '../ui';
+import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
+import { areaOptions } from './area-options';
+import { CategorySelect } from './CategorySelect';
+import { DepartmentPicker } from './DepartmentPicker';
+import { useCatalogue, useCategoryName, useLoad } from './hooks';
+import './cases.css';
+
+/** Says where a case would go and why, in words. */
+function RouteSentence({ preview }: { preview: RoutePreview }) {
+  const { t } = useTranslation();
+  const department = preview.department?.name ?? '';
+  return <p className={`route-preview route-${preview.reason}`} data-testid="route-preview">{t(`cases.catalogue.reason.${preview.reason}`, { department, unit: preview.ruleAt?.name ?? '' })}</p>;
+}
+
+/**
+ * 派单目录: which department each category goes to, set on an area and inherited by every area
+ * under it. Pick a category and an area to see where a case would go now and why, set the
+ * department there, or remove a rule so the area above (or the category's department kind)
+ * decides again.
+ */
+export default function DispatchCatalogueScreen() {
+  const { t } = useTranslation();
+  const messageOf = useErrorMessage();
+  const toast = useToast();
+  const categoryName = useCategoryName();
+  const { categories, departments } = useCatalogue();
+  const areas = useLoad(() => areaTree(), []);
+  const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
+  const [params, setParams] = useSearchParams();
+  const categoryCode = params.get('categoryCode') ?? '';
+  const adminUnitId = params.get('adminUnitId') ?? '';
+  const [round, setRound] = useState(0);
+  const rules = useLoad((signal) => listRoutingRules(categoryCode || undefined, signal), [categoryCode, round]);
+  const preview = useLoad(
+    (signal) => (categoryCode && adminUnitId ? previewRoute(categoryCode, Number(adminUnitId), signal) : Promise.resolve(null)),
+    [categoryCode, adminUnitId, round],
+  );
+  const [departmentId, setDepartmentId] = useState<number | undefined>();
+  const [saving, setSaving] = useState(false);
+  const byCode = useMemo(() => new Map(categories.map((c) => [c.code, c])), [categories]);
+  const areaName = areaChoices.find((a) => a.value === adminUnitId)?.label.trim() ?? '';
+
+  const choose = (change: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(change)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next, { replace: true });
+  };
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (departmentId === undefined) return;
+    setSaving(true);
+    try {
+      await setRoutingRule({ categoryCode, adminUnitId: Number(adminUnitId), departmentId });
+      toast.show('success', t('cases.catalogue.saved', { category: categoryName(byCode.get(categoryCode)), area: areaName }));
+      setDepartmentId(undefined);
+      setRound((r) => r + 1);
+    } catch (err) {
+      toast.error(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const remove = async (rule: RoutingRule) => {
+    try {
+      await deleteRoutingRule(rule.categoryCode, rule.adminUnit!.id);
+      toast.show('success', t('cases.catalogue.removed', { category: categoryName(byCode.get(rule.categoryCode)), area: rule.adminUnit!.name }));
+      setRound((r) => r + 1);
+    } catch (err) {
+      toast.error(err);
+    }
+  };
+
+  const columns: Column<RoutingRule>[] = [
+    { key: 'category', header: t('cases.field.category'), render: (r) => <>{categoryName(byCode.get(r.categoryCode))} <span className="muted">{r.categoryCode}</span></> },
+    { key: 'area', header: t('cases.field.area'), render: (r) => r.adminUnit?.name ?? '—' },
+    { key: 'department', header: t('cases.column.department'), render: (r) => r.department?.name ?? '—' },
+    { key: 'updated', header: t('cases.catalogue.updated'), render: (r) => formatDateTime(r.updatedAt), wideOnly: true },
+    {
+      key: 'remove', header: <span className="visually-hidden">{t('cases.catalogue.remove')}</span>,
+      render: (r) => (
+        <Button onClick={() => remove(r)} aria-label={t('cases.catalogue.removeRule', { category: categoryName(byCode.get(r.categoryCode)), area: r.adminUnit?.name ?? '' })}>
+          {t('cases.catalogue.remove')}
+        </Button>
+      ),
+    },
+  ];
+
+  return (
+    <section className="dispatch-catalogue">
+      <ScreenTitle>{t('cases.catalogue.title')}</ScreenTitle>
+      <p className="muted">{t('cases.catalogue.intro')}</p>
+      <div className="catalogue-pick">
+        <CategorySelect label={t('cases.field.category')} categories={categories} value={categoryCode} onChange={(code) => choose({ categoryCode: code })} placeholder={t('cases.catalogue.anyCategory')} name="categoryCode" />
+        <Select label={t('cases.field.area')} name="adminUnitId" value={adminUnitId} onChange={(e) => choose({ adminUnitId: e.target.value })} placeholder={t('cases.catalogue.pickArea')} options={areaChoices} />
+      </div>
+      {preview.error !== null && <Alert>{messageOf(preview.error)}</Alert>}
+      {!(categoryCode && adminUnitId) && <p className="muted">{t('cases.catalogue.pickBoth')}</p>}
+      {preview.value && (
+        <form className="catalogue-set" onSubmit={save} aria-label={t('cases.catalogue.setTitle')}>
+          <RouteSentence preview={preview.value} />
+          <DepartmentPicker key={round} label={t('cases.catalogue.sendTo', { area: areaName })} departments={departments} value={departmentId} onChange={setDepartmentId} placeholder={t('cases.catalogue.pickDepartment')} />
+          <div className="form-actions">
+            <Button type="submit" variant="primary" busy={saving} disabled={departmentId === undefined}>{t('cases.catalogue.save')}</Button>
+          </div>
+        </form>
+      )}
+      {rules.error !== null && <Alert>{messageOf(rules.error)}</Alert>}
+      {!rules.value ? <Spinner /> : (
+        <Table caption={t('cases.catalogue.rules')} columns={columns} rows={rules.value.items} rowKey={(r) => `${r.categoryCode}@${r.adminUnit?.id}`} busy={rules.loading} empty={t('cases.catalogue.noRules')} />
+      )}
+    </section>
+  );
+}
