@@ -69,6 +69,40 @@ describe('the dispatch catalogue', () => {
     await page.getByLabel('Language').selectOption('zh-CN');
   });
 
+  it("changes a category's handling limit, and the server keeps it", async () => {
+    const { page } = b;
+    const admin = await Api.as(b.baseURL, 'admin');
+    const limitOf = async () => (await admin.get<{ items: { code: string; limits: Record<string, { amount: number; unit: string }> | null }[] }>('/api/v1/case-categories'))
+      .items.find((c) => c.code === CATEGORY)!.limits?.routine;
+    const original = (await limitOf())!;
+    const editor = page.getByRole('form', { name: `类别 ${CATEGORY} 的设置` });
+    const amount = editor.getByRole('spinbutton', { name: '一般' });
+    expect(await amount.inputValue()).toBe(String(original.amount));
+    const save = editor.getByRole('button', { name: '保存类别设置' });
+    expect(await save.isDisabled()).toBe(true);
+
+    await amount.fill(String(original.amount + 2));
+    await editor.getByRole('combobox', { name: '一般时限的单位' }).selectOption('days');
+    await save.click();
+    await page.getByRole('status').filter({ hasText: `已保存类别 ${CATEGORY} 的设置` }).waitFor();
+    expect(await limitOf()).toEqual({ amount: original.amount + 2, unit: 'days' });
+    await expect.poll(() => save.isDisabled()).toBe(true);
+
+    // A limit the server refuses (working days come whole) is explained on the form, and nothing changes.
+    await amount.fill('1.5');
+    b.allowConsoleError(/status of 400/);
+    await save.click();
+    expect(await editor.locator('.field-error').textContent()).toMatch(/whole number of days/);
+    await shot(page, 'catalogue-category');
+    expect(await limitOf()).toEqual({ amount: original.amount + 2, unit: 'days' });
+
+    // Put it back for the files after this one.
+    await amount.fill(String(original.amount));
+    await editor.getByRole('combobox', { name: '一般时限的单位' }).selectOption(original.unit);
+    await save.click();
+    await expect.poll(limitOf).toEqual(original);
+  });
+
   it('is for administrators only', async () => {
     const { page } = b;
     await switchUser(page, 'dispatcher');

@@ -120,3 +120,12 @@ export interface FigureHead {
 export type CaseFigures = FigureHead & { groupBy: Exclude<Grouping, 'staff'>; level: AdminLevelName | null; groups: CaseFigureGroup[]; totals: CaseFigureSet };
 export type StaffFigures = FigureHead & { groupBy: 'staff'; level: null; groups: StaffFigureGroup[]; totals: StaffFigureSet };
 export type Figures = CaseFigures | StaffFigures;
+
+/** The kinds of department a category may name (the community committee last): where no routing rule says otherwise, the nearest department of its kind takes the case. */
+export const DEPARTMENT_KINDS = [
+  'urban_management', 'law_enforcement', 'housing', 'water', 'water_supply', 'gas', 'power',
+  'police', 'traffic_police', 'fire', 'emergency', 'market', 'environment', 'transport',
+  'planning', 'health', 'education', 'civil_affairs', 'human_resources', 'justice',
+  'petitions', 'agriculture', 'culture', 'commerce', 'veterans', 'medical_insurance',
+  'politics_law', 'court', 'procuratorate', 'community',
+] as const;

@@ -37,6 +37,7 @@
  * department kind is `community`, the committee that advises or handles; a dispatcher who
  * re-triages such a case as a government matter picks the department by hand.
  */
+import { DEPARTMENT_KINDS } from './cases.contract.js';
 
 /** Who usually owns it (三事分流): a department, the community committee, or the resident or market (advice only). */
 export type Triage = 'government' | 'community' | 'private';
@@ -66,14 +67,8 @@ export interface CategorySeed {
   limits?: Record<Urgency, TimeLimit>;
 }
 
-/** The department kinds a leaf may name: the dispatch catalogue's kinds, and the community committee. */
-export const DEPARTMENT_KINDS = [
-  'urban_management', 'law_enforcement', 'housing', 'water', 'water_supply', 'gas', 'power',
-  'police', 'traffic_police', 'fire', 'emergency', 'market', 'environment', 'transport',
-  'planning', 'health', 'education', 'civil_affairs', 'human_resources', 'justice',
-  'petitions', 'agriculture', 'culture', 'commerce', 'veterans', 'medical_insurance',
-  'politics_law', 'court', 'procuratorate', 'community',
-] as const;
+// The department kinds a leaf may name live in cases.contract.ts, which the web app reads too.
+export { DEPARTMENT_KINDS };
 type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
 /** `4h` four working hours, `5d` five working days. */

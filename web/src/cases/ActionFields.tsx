@@ -9,7 +9,7 @@ import { PhotoInput } from '../public/PhotoInput';
 import { SatisfactionField } from './SatisfactionField';
 import { TemplatePicker } from './TemplatePicker';
 import { MergeTargetField } from './MergeTargetField';
-import { TRIAGES, URGENCIES, type CaseAction, type Category, type Department } from './types';
+import { TIME_UNITS, TRIAGES, URGENCIES, type CaseAction, type Category, type Department } from './types';
 
 export interface ActionFieldsProps {
   action: CaseAction;
@@ -88,7 +88,7 @@ export function ActionFields(p: ActionFieldsProps) {
           <TextField label={t('cases.field.extensionAmount')} type="number" min={0.5} step={0.5} inputMode="decimal" value={draft.extensionAmount}
             onChange={(e) => onDraft({ extensionAmount: e.target.value })} error={error('extension')} name="extensionAmount" />
           <Select label={t('cases.field.extensionUnit')} value={draft.extensionUnit} onChange={(e) => onDraft({ extensionUnit: e.target.value as ActionDraft['extensionUnit'] })}
-            options={(['days', 'hours', 'natural_hours'] as const).map((u) => ({ value: u, label: t(`cases.timeUnit.${u}`) }))} />
+            options={TIME_UNITS.map((u) => ({ value: u, label: t(`cases.timeUnit.${u}`) }))} />
         </div>
       )}
       {has('referTo') && (

@@ -5,6 +5,7 @@ import { formatDateTime } from '../i18n/format';
 import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
 import { areaOptions } from './area-options';
+import { CategoryEditor } from './CategoryEditor';
 import { CategorySelect } from './CategorySelect';
 import { DepartmentPicker } from './DepartmentPicker';
 import { useCatalogue, useCategoryName, useLoad } from './hooks';
@@ -28,7 +29,7 @@ export default function DispatchCatalogueScreen() {
   const messageOf = useErrorMessage();
   const toast = useToast();
   const categoryName = useCategoryName();
-  const { categories, departments } = useCatalogue();
+  const { categories, departments, reload: reloadCatalogue } = useCatalogue();
   const areas = useLoad(() => areaTree(), []);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const [params, setParams] = useSearchParams();
@@ -46,7 +47,9 @@ export default function DispatchCatalogueScreen() {
   const areaName = areaChoices.find((a) => a.value === adminUnitId)?.label.trim() ?? '';
 
   const choose = (change: Record<string, string>) => {
-    const next = new URLSearchParams(params);
+    // From the address as it is now, not as this render saw it: the router renders a navigation as a
+    // transition, so a second choice made before it lands would otherwise undo the first.
+    const next = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(change)) {
       if (value) next.set(key, value);
       else next.delete(key);
@@ -111,6 +114,10 @@ export default function DispatchCatalogueScreen() {
             <Button type="submit" variant="primary" busy={saving} disabled={departmentId === undefined}>{t('cases.catalogue.save')}</Button>
           </div>
         </form>
+      )}
+      {byCode.has(categoryCode) && (
+        // Keyed by what the server holds, so a saved change becomes the form's new starting point.
+        <CategoryEditor key={JSON.stringify(byCode.get(categoryCode))} category={byCode.get(categoryCode)!} onSaved={() => { reloadCatalogue(); setRound((r) => r + 1); }} />
       )}
       {rules.error !== null && <Alert>{messageOf(rules.error)}</Alert>}
       {!rules.value ? <Spinner /> : (

@@ -104,6 +104,13 @@ export function categories(): Promise<Category[]> {
   return once('categories', () => api.get<{ items: Category[] }>('/api/v1/case-categories').then((r) => r.items));
 }
 
+/** Changes a category (administrators); the next read of the taxonomy asks the server again. */
+export async function updateCategory(code: string, patch: Partial<Omit<Category, 'code' | 'parentCode' | 'kind'>>): Promise<Category> {
+  const updated = await api.patch<Category>(`/api/v1/case-categories/${encodeURIComponent(code)}`, patch);
+  cached.delete(`${session.token() ?? ''}:categories`);
+  return updated;
+}
+
 export function departments(): Promise<Department[]> {
   return once('departments', () => api.get<{ items: Department[] }>('/api/v1/departments').then((r) => r.items));
 }

@@ -30,9 +30,9 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
 }
 
 /** The taxonomy and the departments, read once per session. */
-export function useCatalogue(): { categories: Category[]; departments: Department[]; ready: boolean } {
+export function useCatalogue(): { categories: Category[]; departments: Department[]; ready: boolean; reload: () => void } {
   const loaded = useLoad(() => Promise.all([loadCategories(), loadDepartments()]), []);
-  return { categories: loaded.value?.[0] ?? [], departments: loaded.value?.[1] ?? [], ready: !!loaded.value };
+  return { categories: loaded.value?.[0] ?? [], departments: loaded.value?.[1] ?? [], ready: !!loaded.value, reload: loaded.reload };
 }
 
 /** A category's name in the interface language. */

@@ -3,7 +3,7 @@
  * cases.service.ts listCases, cases.bulk.ts, cases.templates.ts, cases.photos.ts), except the
  * list's filters, which come from the server's own contract (src/cases/cases.contract.ts).
  */
-import type { CaseQuery as CaseFilters } from '../../../src/cases/cases.contract';
+import { DEPARTMENT_KINDS, type CaseQuery as CaseFilters } from '../../../src/cases/cases.contract';
 import type { AdminUnitRef, CaseStatus } from '../api/types';
 
 /** src/cases/cases.service.ts CHANNELS. */
@@ -16,6 +16,11 @@ export type Urgency = (typeof URGENCIES)[number];
 /** 三事分流: who owns it. */
 export const TRIAGES = ['government', 'community', 'private'] as const;
 export type Triage = (typeof TRIAGES)[number];
+/** The kind of department a category goes to where no rule says otherwise (the server's own list). */
+export { DEPARTMENT_KINDS };
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+/** src/cases/calendar.ts TimeUnit. */
+export const TIME_UNITS = ['days', 'hours', 'natural_hours'] as const;
 
 /** src/cases/cases.workflow.ts TRANSITIONS, in the order the loop usually takes them. */
 export const CASE_ACTIONS = [
@@ -155,7 +160,7 @@ export interface Category {
   nameEn: string;
   kind: 'event' | 'component' | 'subject';
   triage: Triage | null;
-  departmentKind: string | null;
+  departmentKind: DepartmentKind | null;
   registerCondition: string | null;
   closeCondition: string | null;
   limits: Partial<Record<Urgency, TimeLimit>> | null;
