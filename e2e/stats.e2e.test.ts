@@ -114,4 +114,21 @@ describe('the figures', () => {
     await shot(page, 'stats-en');
     await page.getByLabel('语言 Language').selectOption('zh-CN');
   });
+
+  it('keeps both of two choices made quickly, one after the other, on a slow phone', async () => {
+    const { page } = b;
+    await page.goto('/stats');
+    await expect.poll(caption).toMatch(/^按部门绩效统计/);
+    // The period's new address renders late; the dimension chosen meanwhile must not take it back.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+    await page.getByLabel('统计周期').selectOption('thisYear');
+    await page.getByLabel('统计维度').selectOption('channel');
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+    await expect.poll(caption).toMatch(/^按渠道绩效统计/);
+    const address = new URL(page.url());
+    expect([address.searchParams.get('period'), address.searchParams.get('groupBy')]).toEqual(['thisYear', 'channel']);
+    expect(await page.getByLabel('统计周期').inputValue()).toBe('thisYear');
+  });
 });

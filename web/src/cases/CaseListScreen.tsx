@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
+import { useAddressParams } from '../app/address';
 import { Alert, ScreenTitle, useErrorMessage } from '../ui';
 import { listCases } from './api';
 import { queryFromParams } from './case-query';
@@ -13,15 +14,13 @@ import './cases.css';
 export default function CaseListScreen() {
   const { t } = useTranslation();
   const messageOf = useErrorMessage();
+  // Applying filters sets the whole query; a page is set on the query as it is now.
   const [params, setParams] = useSearchParams();
+  const [, updateAddress] = useAddressParams();
   const { categories, departments } = useCatalogue();
   const key = params.toString();
   const page = useLoad((signal) => listCases({ ...queryFromParams(new URLSearchParams(key)), pageSize: 30 }, signal), [key]);
-  const goTo = (n: number) => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(n));
-    setParams(next);
-  };
+  const goTo = (n: number) => updateAddress((next) => next.set('page', String(n)));
   return (
     <section className="case-list">
       <ScreenTitle>{t('cases.listTitle')}</ScreenTitle>

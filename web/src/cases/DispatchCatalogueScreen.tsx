@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useAddressParams } from '../app/address';
 import { formatDateTime } from '../i18n/format';
 import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
@@ -32,7 +32,7 @@ export default function DispatchCatalogueScreen() {
   const { categories, departments, reload: reloadCatalogue } = useCatalogue();
   const areas = useLoad(() => areaTree(), []);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
-  const [params, setParams] = useSearchParams();
+  const [params, updateAddress] = useAddressParams();
   const categoryCode = params.get('categoryCode') ?? '';
   const adminUnitId = params.get('adminUnitId') ?? '';
   const [round, setRound] = useState(0);
@@ -46,16 +46,12 @@ export default function DispatchCatalogueScreen() {
   const byCode = useMemo(() => new Map(categories.map((c) => [c.code, c])), [categories]);
   const areaName = areaChoices.find((a) => a.value === adminUnitId)?.label.trim() ?? '';
 
-  const choose = (change: Record<string, string>) => {
-    // From the address as it is now, not as this render saw it: the router renders a navigation as a
-    // transition, so a second choice made before it lands would otherwise undo the first.
-    const next = new URLSearchParams(window.location.search);
+  const choose = (change: Record<string, string>) => updateAddress((next) => {
     for (const [key, value] of Object.entries(change)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
-    setParams(next, { replace: true });
-  };
+  }, { replace: true });
   const save = async (e: FormEvent) => {
     e.preventDefault();
     if (departmentId === undefined) return;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useAddressParams } from '../app/address';
 import './geo.css';
 import { useUser } from '../app/auth';
 import { Alert, ScreenTitle, Spinner, useErrorMessage } from '../ui';
@@ -20,7 +20,7 @@ export default function MapScreen() {
   const { t } = useTranslation();
   const user = useUser();
   const messageOf = useErrorMessage();
-  const [params, setParams] = useSearchParams();
+  const [params, updateAddress] = useAddressParams();
   const [page, setPage] = useState(1);
 
   const tree = useResource((signal) => fetchAdminTree(signal), []);
@@ -36,11 +36,12 @@ export default function MapScreen() {
   const grid = useResource((signal) => (gridId ? fetchGrid(gridId, signal) : Promise.resolve(undefined)), [gridId]);
 
   const select = (next: { unit?: number; grid?: number | null }) => {
-    const p = new URLSearchParams(params);
-    if (next.unit !== undefined) { p.set('unit', String(next.unit)); p.delete('grid'); setPage(1); }
-    if (next.grid) p.set('grid', String(next.grid));
-    else if (next.grid === null) p.delete('grid');
-    setParams(p);
+    if (next.unit !== undefined) setPage(1);
+    updateAddress((p) => {
+      if (next.unit !== undefined) { p.set('unit', String(next.unit)); p.delete('grid'); }
+      if (next.grid) p.set('grid', String(next.grid));
+      else if (next.grid === null) p.delete('grid');
+    });
   };
   const reloadAll = () => { tree.reload(); units.reload(); gridOutlines.reload(); gridPage.reload(); grid.reload(); };
   const failure = [tree, units, gridOutlines, gridPage, grid].find((r) => r.error)?.error;

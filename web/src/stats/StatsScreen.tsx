@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useAddressParams } from '../app/address';
 import { formatDate } from '../i18n/format';
 import { useResource } from '../geo/useResource';
 import { Alert, Button, ScreenTitle, Select, useErrorMessage, useToast } from '../ui';
@@ -32,15 +32,14 @@ export default function StatsScreen() {
   const { t } = useTranslation();
   const toast = useToast();
   const messageOf = useErrorMessage();
-  const [params, setParams] = useSearchParams();
+  const [params, updateAddress] = useAddressParams();
   const { period: choice, groupBy } = choiceOf(params);
   const period = periodOf(choice.kind, new Date(), choice.kind === 'custom' ? { first: choice.first!, last: choice.last! } : undefined);
   const query: FigureQuery = { groupBy, ...period };
   const figures = useResource((signal) => fetchFigures(query, signal), [groupBy, period.from, period.to]);
   const [exporting, setExporting] = useState<'xlsx' | 'csv' | null>(null);
 
-  const update = (next: { period?: PeriodChoice; groupBy?: Grouping }) => {
-    const p = new URLSearchParams(params);
+  const update = (next: { period?: PeriodChoice; groupBy?: Grouping }) => updateAddress((p) => {
     if (next.period) {
       p.set('period', next.period.kind);
       for (const k of ['first', 'last'] as const) {
@@ -50,8 +49,7 @@ export default function StatsScreen() {
       }
     }
     if (next.groupBy) p.set('groupBy', next.groupBy);
-    setParams(p, { replace: true });
-  };
+  }, { replace: true });
   const download = async (format: 'xlsx' | 'csv') => {
     setExporting(format);
     try {
