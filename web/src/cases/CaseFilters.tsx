@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES } from '../api/types';
+import { useOwnEchoes } from '../app/echoes';
 import { Button, Select, TextField } from '../ui';
 import { areaTree } from './api';
 import { areaOptions } from './area-options';
@@ -75,12 +76,21 @@ export interface CaseFiltersProps {
 export function CaseFilters({ params, onApply, categories, departments }: CaseFiltersProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState(() => draftOf(params));
-  const key = params.toString();
-  useEffect(() => setDraft(draftOf(new URLSearchParams(key))), [key]);
+  // The address may change under the form (back, a link, the pager): take that in, but not the late
+  // echoes of its own queries, which would take back what the user chose since.
+  const sent = useOwnEchoes(params.toString(), (a, b) => a === b, (outside) => setDraft(draftOf(new URLSearchParams(outside))));
+  const apply = (next: URLSearchParams) => {
+    sent(next.toString());
+    onApply(next);
+  };
   const areas = useLoad(() => areaTree(), []);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const set = (change: Partial<FilterDraft>) => setDraft((d) => ({ ...d, ...change }));
-  const submit = (e: FormEvent) => { e.preventDefault(); onApply(paramsOf(draft)); };
+  const submit = (e: FormEvent) => { e.preventDefault(); apply(paramsOf(draft)); };
+  const clear = () => {
+    setDraft(draftOf(new URLSearchParams()));
+    apply(new URLSearchParams());
+  };
   const statusOptions = [{ value: 'open', label: t('cases.filter.open') }, ...CASE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))];
   return (
     <form className="case-filters" onSubmit={submit} role="search" aria-label={t('cases.filter.title')}>
@@ -100,7 +110,7 @@ export function CaseFilters({ params, onApply, categories, departments }: CaseFi
       </label>
       <div className="form-actions">
         <Button type="submit" variant="primary">{t('cases.filter.apply')}</Button>
-        <Button onClick={() => onApply(new URLSearchParams())}>{t('cases.filter.clear')}</Button>
+        <Button onClick={clear}>{t('cases.filter.clear')}</Button>
       </div>
     </form>
   );

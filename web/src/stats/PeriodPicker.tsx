@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useOwnEchoes } from '../app/echoes';
 import { Button, Select, TextField } from '../ui';
 import { isDay, PERIOD_KINDS, type PeriodKind } from './periods';
 
@@ -20,27 +21,16 @@ export function PeriodPicker({ value, onChange }: { value: PeriodChoice; onChang
   const [first, setFirst] = useState(value.first ?? '');
   const [last, setLast] = useState(value.last ?? '');
   const [error, setError] = useState<string>();
-  // The address may change under the picker (back, forward, a link): take that value in. But not
-  // the echoes of the picker's own choices: under load they arrive late, after the user has moved
-  // on (to the custom days, or to another preset), and taking one in would undo what they did since.
-  const [seen, setSeen] = useState(value);
-  const [pending, setPending] = useState<PeriodChoice[]>([]);
-  if (!sameChoice(value, seen)) {
-    setSeen(value);
-    const echo = pending.findIndex((p) => sameChoice(p, value));
-    if (echo >= 0) setPending(pending.slice(echo + 1));
-    else {
-      setPending([]);
-      setKind(value.kind);
-      setFirst(value.first ?? '');
-      setLast(value.last ?? '');
-      setError(undefined);
-    }
-  }
+  // The address may change under the picker: take that in, but not the late echoes of its own choices.
+  const sent = useOwnEchoes(value, sameChoice, (outside) => {
+    setKind(outside.kind);
+    setFirst(outside.first ?? '');
+    setLast(outside.last ?? '');
+    setError(undefined);
+  });
 
   const send = (choice: PeriodChoice) => {
-    // Choosing what the address already says changes nothing, and nothing will echo.
-    if (pending.length > 0 || !sameChoice(choice, value)) setPending((p) => [...p, choice]);
+    sent(choice);
     onChange(choice);
   };
   const pick = (next: PeriodKind) => {
