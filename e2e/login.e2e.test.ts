@@ -41,7 +41,7 @@ describe('signing in', () => {
     await page.waitForURL('**/queue/dispatch');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('派遣队列');
     const nav = page.getByRole('navigation', { name: '主导航' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['派遣队列', '消息', '案件', '地图', '绩效统计']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['派遣队列', '消息', '案件', '地图', '绩效统计', '回复模板']);
     expect(await page.evaluate(() => sessionStorage.getItem('shiyu.token'))).toBeTruthy();
     await shot(page, 'dispatcher-home');
   });

@@ -129,3 +129,6 @@ export const DEPARTMENT_KINDS = [
   'petitions', 'agriculture', 'culture', 'commerce', 'veterans', 'medical_insurance',
   'politics_law', 'court', 'procuratorate', 'community',
 ] as const;
+
+/** What a response template may say of its case, as `{ticketNo}`: filled in from the case when the template is used. */
+export const PLACEHOLDERS = ['ticketNo', 'category', 'department', 'address', 'dueAt', 'receivedAt'] as const;

@@ -10,6 +10,7 @@ import * as cases from './cases.repo.js';
 import { visibleCase } from './cases.service.js';
 import * as repo from './cases.templates.repo.js';
 import type { Action } from './cases.workflow.js';
+import { PLACEHOLDERS } from './cases.contract.js';
 
 /**
  * Response templates (回复模板, 常用语): standard wording for an action's note or answer, with
@@ -19,7 +20,8 @@ import type { Action } from './cases.workflow.js';
  */
 
 /** What a template may say about the case; nothing personal, so an answer never carries a phone number. */
-export const PLACEHOLDERS = ['ticketNo', 'category', 'department', 'address', 'dueAt', 'receivedAt'] as const;
+// What a template may say of its case ({ticketNo}…) lives in cases.contract.ts, which the web app reads too.
+export { PLACEHOLDERS };
 type Placeholder = (typeof PLACEHOLDERS)[number];
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 

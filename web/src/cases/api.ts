@@ -57,6 +57,31 @@ export function listTemplates(action: CaseAction, categoryCode?: string | null):
   return api.get('/api/v1/response-templates', { query: { action, categoryCode: categoryCode ?? undefined } });
 }
 
+/** Every template serving the caller's jurisdiction, for those who keep them. */
+export function allTemplates(signal?: AbortSignal): Promise<{ items: ResponseTemplate[] }> {
+  return api.get('/api/v1/response-templates', { signal });
+}
+
+export interface TemplateInput {
+  title: string;
+  body: string;
+  actions: CaseAction[];
+  categoryCode?: string;
+}
+
+/** A new template, owned by `adminUnitId` (by default the writer's own unit) and shared with everything under it. */
+export function createTemplate(input: TemplateInput & { adminUnitId?: number }): Promise<ResponseTemplate> {
+  return api.post('/api/v1/response-templates', input);
+}
+
+export function updateTemplate(id: number, input: TemplateInput): Promise<ResponseTemplate> {
+  return api.put(`/api/v1/response-templates/${id}`, input);
+}
+
+export function withdrawTemplate(id: number): Promise<unknown> {
+  return api.delete(`/api/v1/response-templates/${id}`);
+}
+
 export function previewTemplate(caseId: number, templateId: number): Promise<TemplatePreview> {
   return api.get(`/api/v1/cases/${caseId}/response-templates/${templateId}/preview`);
 }
