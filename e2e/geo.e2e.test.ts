@@ -1,3 +1,4 @@
+import type { Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { shot, signIn, useBrowser } from './browser.js';
 
@@ -91,8 +92,20 @@ describe('the geography', () => {
     await page.getByLabel('数据类型').selectOption('admin-units');
     const csv = 'code,name,level,parent_code\n320613,崇川区,district,320600\n';
     await page.getByLabel('文件').setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // A successful import reloads the map's data: wait for all of it, so that signing out next does not
+    // cut those requests off (they would answer 401).
+    const pending = new Set<Request>();
+    const track = (r: Request) => { if (r.resourceType() === 'fetch') pending.add(r); };
+    const done = (r: Request) => pending.delete(r);
+    page.on('request', track);
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
     await page.getByRole('button', { name: '上传并导入' }).click();
     await expect.poll(() => page.locator('.import-panel [role="status"]').first().textContent()).toContain('导入成功：共 1 行');
+    await expect.poll(() => pending.size).toBe(0);
+    page.off('request', track);
+    page.off('requestfinished', done);
+    page.off('requestfailed', done);
   });
 
   it('keeps the import to admins', async () => {
