@@ -102,7 +102,11 @@ export default function DispatchCatalogueScreen() {
       </div>
       {preview.error !== null && <Alert>{messageOf(preview.error)}</Alert>}
       {!(categoryCode && adminUnitId) && <p className="muted">{t('cases.catalogue.pickBoth')}</p>}
-      {preview.value && (
+      {preview.value && (preview.value.reason === 'community' || preview.value.reason === 'private') && (
+        // Rules route government matters only: a community or private matter never reaches them.
+        <div className="catalogue-set"><RouteSentence preview={preview.value} /></div>
+      )}
+      {preview.value && preview.value.reason !== 'community' && preview.value.reason !== 'private' && (
         <form className="catalogue-set" onSubmit={save} aria-label={t('cases.catalogue.setTitle')}>
           <RouteSentence preview={preview.value} />
           <DepartmentPicker key={round} label={t('cases.catalogue.sendTo', { area: areaName })} departments={departments} value={departmentId} onChange={setDepartmentId} placeholder={t('cases.catalogue.pickDepartment')} />

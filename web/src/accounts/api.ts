@@ -1,0 +1,34 @@
+/** The user routes the administrators' screen calls (README, API: /api/v1/users). */
+import { api } from '../api/client';
+import type { Role, User } from '../api/types';
+
+export interface UserPage {
+  items: User[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function listUsers(query: { role?: Role; q?: string; page: number; pageSize: number }, signal?: AbortSignal): Promise<UserPage> {
+  return api.get('/api/v1/users', { query: { ...query }, signal });
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  /** The admin unit whose cases and records the user sees; null for the whole instance. */
+  jurisdictionId: number | null;
+  departmentId?: number | null;
+  phone?: string | null;
+}
+
+export function createUser(input: NewUser): Promise<User> {
+  return api.post('/api/v1/users', input);
+}
+
+/** Deactivates a user and ends their sessions; their history stays. */
+export function deactivateUser(id: number): Promise<unknown> {
+  return api.delete(`/api/v1/users/${id}`);
+}
