@@ -8,7 +8,7 @@ import { areaOptions } from '../cases/area-options';
 import { DepartmentPicker } from '../cases/DepartmentPicker';
 import { useLoad } from '../cases/hooks';
 import type { Department } from '../cases/types';
-import { Button, Select, TextField, useToast } from '../ui';
+import { Button, Select, TextField, useSubmit } from '../ui';
 import { createUser } from './api';
 
 /** The choice meaning "no area": the whole instance, for those whose own jurisdiction is the whole instance. */
@@ -17,10 +17,8 @@ const EVERYWHERE = 'all';
 /** A staff account made by an administrator: who, the role, the area they see, their department (handlers), a first password. */
 export function NewUserForm({ departments, onCreated, onCancel }: { departments: readonly Department[]; onCreated: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
+  const { saving, error, submit } = useSubmit();
   const [draft, setDraft] = useState({ username: '', displayName: '', password: '', role: 'grid_worker' as Role, jurisdiction: '', departmentId: undefined as number | undefined, phone: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const areas = useLoad(() => areaTree(), []);
   // Only an administrator of the whole instance may make staff of the whole instance.
   const everywhere = useUser().jurisdiction === null;
@@ -30,25 +28,14 @@ export function NewUserForm({ departments, onCreated, onCancel }: { departments:
   );
   const set = (change: Partial<typeof draft>) => setDraft((d) => ({ ...d, ...change }));
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      const created = await createUser({
-        username: draft.username.trim(), displayName: draft.displayName.trim(), password: draft.password, role: draft.role,
-        jurisdictionId: draft.jurisdiction === EVERYWHERE || draft.jurisdiction === '' ? null : Number(draft.jurisdiction),
-        departmentId: draft.role === 'department_handler' ? draft.departmentId ?? null : null,
-        phone: draft.phone.trim() || null,
-      });
-      toast.show('success', t('accounts.created', { username: created.username }));
-      onCreated();
-    } catch (err) {
-      setError(err);
-      toast.error(err);
-    } finally {
-      setSaving(false);
-    }
+    void submit(() => createUser({
+      username: draft.username.trim(), displayName: draft.displayName.trim(), password: draft.password, role: draft.role,
+      jurisdictionId: draft.jurisdiction === EVERYWHERE || draft.jurisdiction === '' ? null : Number(draft.jurisdiction),
+      departmentId: draft.role === 'department_handler' ? draft.departmentId ?? null : null,
+      phone: draft.phone.trim() || null,
+    }), (created) => t('accounts.created', { username: created.username }), onCreated);
   };
 
   return (

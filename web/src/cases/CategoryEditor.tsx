@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../api/client';
-import { Button, Select, TextField, useToast } from '../ui';
+import { Button, Select, TextField, useSubmit } from '../ui';
 import { updateCategory } from './api';
 import { DEPARTMENT_KINDS, TIME_UNITS, TRIAGES, URGENCIES, type Category, type TimeLimit, type Urgency } from './types';
 
@@ -55,29 +55,16 @@ function canonical(value: unknown): string {
  */
 export function CategoryEditor({ category, onSaved }: { category: Category; onSaved: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
+  const { saving, error, submit, clearError } = useSubmit();
   const [draft, setDraft] = useState(() => draftOf(category));
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const setLimit = (u: Urgency, change: Partial<Draft['limits'][Urgency]>) => setDraft((d) => ({ ...d, limits: { ...d.limits, [u]: { ...d.limits[u], ...change } } }));
   const patch = patchOf(category, draft);
   const changed = Object.keys(patch).length > 0;
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      await updateCategory(category.code, patch);
-      toast.show('success', t('cases.catalogue.category.saved', { code: category.code }));
-      onSaved();
-    } catch (err) {
-      setError(err);
-      toast.error(err);
-    } finally {
-      setSaving(false);
-    }
+    void submit(() => updateCategory(category.code, patch), () => t('cases.catalogue.category.saved', { code: category.code }), onSaved);
   };
   const limitError = fieldError(error, 'limits') ?? URGENCIES.map((u) => fieldError(error, `limits.${u}.amount`)).find(Boolean);
 
@@ -114,7 +101,7 @@ export function CategoryEditor({ category, onSaved }: { category: Category; onSa
       </label>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={saving} disabled={!changed}>{t('cases.catalogue.category.save')}</Button>
-        <Button onClick={() => { setDraft(draftOf(category)); setError(null); }} disabled={!changed}>{t('cases.catalogue.category.undo')}</Button>
+        <Button onClick={() => { setDraft(draftOf(category)); clearError(); }} disabled={!changed}>{t('cases.catalogue.category.undo')}</Button>
       </div>
     </form>
   );

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAddressParams } from '../app/address';
 import { formatDateTime } from '../i18n/format';
-import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useToast, type Column } from '../ui';
+import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
 import { areaOptions } from './area-options';
 import { CategoryEditor } from './CategoryEditor';
@@ -42,7 +42,7 @@ export default function DispatchCatalogueScreen() {
     [categoryCode, adminUnitId, round],
   );
   const [departmentId, setDepartmentId] = useState<number | undefined>();
-  const [saving, setSaving] = useState(false);
+  const { saving, submit } = useSubmit();
   const byCode = useMemo(() => new Map(categories.map((c) => [c.code, c])), [categories]);
   const areaName = areaChoices.find((a) => a.value === adminUnitId)?.label.trim() ?? '';
 
@@ -52,20 +52,14 @@ export default function DispatchCatalogueScreen() {
       else next.delete(key);
     }
   }, { replace: true });
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
     if (departmentId === undefined) return;
-    setSaving(true);
-    try {
-      await setRoutingRule({ categoryCode, adminUnitId: Number(adminUnitId), departmentId });
-      toast.show('success', t('cases.catalogue.saved', { category: categoryName(byCode.get(categoryCode)), area: areaName }));
-      setDepartmentId(undefined);
-      setRound((r) => r + 1);
-    } catch (err) {
-      toast.error(err);
-    } finally {
-      setSaving(false);
-    }
+    void submit(
+      () => setRoutingRule({ categoryCode, adminUnitId: Number(adminUnitId), departmentId }),
+      () => t('cases.catalogue.saved', { category: categoryName(byCode.get(categoryCode)), area: areaName }),
+      () => { setDepartmentId(undefined); setRound((r) => r + 1); },
+    );
   };
   const remove = async (rule: RoutingRule) => {
     try {

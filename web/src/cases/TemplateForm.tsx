@@ -2,7 +2,7 @@ import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PLACEHOLDERS } from '../../../src/cases/cases.contract';
 import { fieldError } from '../api/client';
-import { Button, Select, TextField, useToast } from '../ui';
+import { Button, Select, TextField, useSubmit } from '../ui';
 import { areaTree, createTemplate, updateTemplate } from './api';
 import { areaOptions } from './area-options';
 import { CategorySelect } from './CategorySelect';
@@ -24,15 +24,13 @@ export function TemplateForm({ template, categories, onSaved, onCancel }: {
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
+  const { saving, error, submit } = useSubmit();
   const bodyId = useId();
   const body = useRef<HTMLTextAreaElement>(null);
   const [draft, setDraft] = useState({
     title: template?.title ?? '', body: template?.body ?? '', actions: template?.actions ?? [] as CaseAction[],
     categoryCode: template?.categoryCode ?? '', adminUnitId: '',
   });
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const areas = useLoad(() => (template ? Promise.resolve([]) : areaTree()), [template]);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const set = (change: Partial<typeof draft>) => setDraft((d) => ({ ...d, ...change }));
@@ -46,23 +44,14 @@ export function TemplateForm({ template, categories, onSaved, onCancel }: {
     requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(at + placeholder.length + 2, at + placeholder.length + 2); });
   };
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
     const input = { title: draft.title.trim(), body: draft.body, actions: CASE_ACTIONS.filter((a) => draft.actions.includes(a)), categoryCode: draft.categoryCode || undefined };
-    try {
-      const saved = template
-        ? await updateTemplate(template.id, input)
-        : await createTemplate({ ...input, adminUnitId: draft.adminUnitId ? Number(draft.adminUnitId) : undefined });
-      toast.show('success', t(template ? 'cases.templateAdmin.updated' : 'cases.templateAdmin.created', { title: saved.title }));
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      toast.error(err);
-    } finally {
-      setSaving(false);
-    }
+    void submit(
+      () => (template ? updateTemplate(template.id, input) : createTemplate({ ...input, adminUnitId: draft.adminUnitId ? Number(draft.adminUnitId) : undefined })),
+      (saved) => t(template ? 'cases.templateAdmin.updated' : 'cases.templateAdmin.created', { title: saved.title }),
+      onSaved,
+    );
   };
 
   return (

@@ -6,4 +6,5 @@ export { Pager, type PagerProps } from './Pager';
 export { StatusBadge } from './StatusBadge';
 export { ToastProvider, useToast, useErrorMessage, Alert, type ToastKind } from './Toast';
 export { Spinner } from './Spinner';
+export { useSubmit } from './useSubmit';
 export { ScreenTitle } from './ScreenTitle';
