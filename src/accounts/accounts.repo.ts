@@ -82,6 +82,16 @@ export async function insertUsers(db: Conn, users: NewUserRow[]): Promise<number
   return ids;
 }
 
+/** Writes the given fields of a user; the rest stay. */
+export async function updateUser(db: Conn, userId: number, change: Partial<Omit<NewUserRow, 'username' | 'passwordHash'> & { active: boolean }>): Promise<void> {
+  const columns = {
+    display_name: change.displayName, role: change.role, jurisdiction_id: change.jurisdictionId,
+    department_id: change.departmentId, phone_enc: change.phoneEnc, active: change.active,
+  };
+  const set = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+  await db.updateTable('users').set({ ...set, updated_at: new Date() }).where('id', '=', userId).execute();
+}
+
 export async function setUserActive(db: Conn, userId: number, active: boolean): Promise<void> {
   await db.updateTable('users').set({ active, updated_at: new Date() }).where('id', '=', userId).execute();
 }

@@ -200,3 +200,157 @@ describe('users', () => {
     expect(JSON.stringify(rows)).not.toContain('long-enough');
   });
 });
+
+describe('changing an account', () => {
+  const make = async (admin: string, payload: object) => {
+    const res = await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: number };
+  };
+  const patch = (token: string, id: number, payload: unknown) => t.as(token)({ method: 'PATCH', url: `/api/v1/users/${id}`, payload });
+  const departments = async () => (await t.env.db.selectFrom('departments').select('id').orderBy('id').limit(2).execute()).map((d) => d.id);
+
+  it('moves a user to another area and role, which her open session takes at once, and audits it in both areas', async () => {
+    const admin = await t.login('admin');
+    const [d1, d2] = [await unitId('320613'), await unitId('320612')];
+    const user = await make(admin, { username: 'moving', displayName: '调动者', password: 'moving-pass', role: 'dispatcher', jurisdictionId: d1 });
+    const session = (await login('moving', 'moving-pass')).json().token;
+    const res = await patch(admin, user.id, { jurisdictionId: d2, role: 'leader', displayName: '调动后' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ role: 'leader', displayName: '调动后', jurisdiction: { code: '320612' }, active: true });
+    const me = await t.as(session)({ url: '/api/v1/auth/me' });
+    expect(me.json()).toMatchObject({ role: 'leader', jurisdiction: { code: '320612' } });
+    const audits = await t.env.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.update').where('target_id', '=', String(user.id)).execute();
+    const [p1, p2] = await Promise.all([d1, d2].map(async (id) => (await t.env.db.selectFrom('admin_units').select('path').where('id', '=', id).executeTakeFirstOrThrow()).path));
+    expect(audits.map((a) => a.scope_path).sort()).toEqual([p1, p2].sort());
+    expect(audits[0].before).toEqual({ role: 'dispatcher', jurisdictionId: d1, displayName: '调动者' });
+    expect(audits[0].after).toEqual({ role: 'leader', jurisdictionId: d2, displayName: '调动后' });
+  });
+
+  it('changes a phone without writing it into the audit trail, and clears it', async () => {
+    const admin = await t.login('admin');
+    const user = await make(admin, { username: 'rephoned', displayName: '换号', password: 'rephoned-pass', role: 'mediator', jurisdictionId: city, phone: '13812345678' });
+    const res = await patch(admin, user.id, { phone: '13900001111' });
+    expect(res.json().phone).toBe('13900001111');
+    const row = await t.env.db.selectFrom('users').select('phone_enc').where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(t.env.cipher.decrypt(row.phone_enc!)).toBe('13900001111');
+    expect((await patch(admin, user.id, { phone: null })).json().phone).toBeNull();
+    const audits = await t.env.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.update').where('target_id', '=', String(user.id)).orderBy('id').execute();
+    expect(audits.map((a) => [a.before, a.after])).toEqual([[{ phone: 'set' }, { phone: 'set' }], [{ phone: 'set' }, { phone: null }]]);
+    expect(JSON.stringify(audits)).not.toMatch(/1381234|1390000/);
+  });
+
+  it('deactivates and lets back in through the same route', async () => {
+    const admin = await t.login('admin');
+    const user = await make(admin, { username: 'onoff', displayName: '停用再启用', password: 'onoff-pass', role: 'auditor', jurisdictionId: city });
+    const session = (await login('onoff', 'onoff-pass')).json().token;
+    expect((await patch(admin, user.id, { active: false })).json().active).toBe(false);
+    expect((await t.as(session)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect((await login('onoff', 'onoff-pass')).statusCode).toBe(401);
+    expect((await patch(admin, user.id, { active: true })).json().active).toBe(true);
+    expect((await login('onoff', 'onoff-pass')).statusCode).toBe(200);
+    // The session ended by deactivation stays ended.
+    expect((await t.as(session)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+  });
+
+  it('gives a department handler a department, and refuses one without', async () => {
+    const admin = await t.login('admin');
+    const [dept, other] = await departments();
+    const noDept = await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'nodept', displayName: '无部门', password: 'nodept-pass', role: 'department_handler', jurisdictionId: city } });
+    expect(noDept.statusCode).toBe(400);
+    expect(noDept.json().error.field).toBe('departmentId');
+    const handler = await make(admin, { username: 'moved_handler', displayName: '处置', password: 'handler-pass', role: 'department_handler', jurisdictionId: city, departmentId: dept });
+    expect((await patch(admin, handler.id, { departmentId: other })).json().departmentId).toBe(other);
+    const cleared = await patch(admin, handler.id, { departmentId: null });
+    expect(cleared.statusCode).toBe(400);
+    expect(cleared.json().error.field).toBe('departmentId');
+    const mediator = await make(admin, { username: 'to_handler', displayName: '转处置', password: 'handler-pass', role: 'mediator', jurisdictionId: city });
+    const bare = await patch(admin, mediator.id, { role: 'department_handler' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().error.field).toBe('departmentId');
+    const unknown = await patch(admin, mediator.id, { role: 'department_handler', departmentId: 999999 });
+    expect(unknown.json().error).toMatchObject({ field: 'departmentId' });
+    expect((await patch(admin, mediator.id, { role: 'department_handler', departmentId: dept })).json()).toMatchObject({ role: 'department_handler', departmentId: dept });
+  });
+
+  it('lets no one change their own role, area, department or standing, but their own name', async () => {
+    const admin = await t.login('admin');
+    const me = (await t.as(admin)({ url: '/api/v1/auth/me' })).json();
+    for (const payload of [{ role: 'auditor' }, { jurisdictionId: city }, { departmentId: null }, { active: false }]) {
+      const res = await patch(admin, me.id, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(403);
+      expect(res.json().error.message).toContain(Object.keys(payload)[0]);
+    }
+    const renamed = await patch(admin, me.id, { displayName: '系统管理员' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json().displayName).toBe('系统管理员');
+  });
+
+  it("keeps a district administrator to her district's users and areas", async () => {
+    const admin = await t.login('admin');
+    const [d1, d2] = [await unitId('320613'), await unitId('320612')];
+    await make(admin, { username: 'admin_d1b', displayName: '崇川区管理员', password: 'admin-pass', role: 'admin', jurisdictionId: d1 });
+    const da = (await login('admin_d1b', 'admin-pass')).json().token;
+    const inD1 = await make(admin, { username: 'worker_d1', displayName: '网格员', password: 'worker-pass', role: 'grid_worker', jurisdictionId: d1 });
+    const inD2 = await make(admin, { username: 'worker_d2', displayName: '网格员', password: 'worker-pass', role: 'grid_worker', jurisdictionId: d2 });
+    expect((await patch(da, inD2.id, { displayName: 'x' })).statusCode).toBe(404);
+    expect((await t.as(da)({ method: 'POST', url: `/api/v1/users/${inD2.id}/password`, payload: { newPassword: 'taken-over' } })).statusCode).toBe(404);
+    const away = await patch(da, inD1.id, { jurisdictionId: d2 });
+    expect(away.statusCode).toBe(400);
+    expect(away.json().error.field).toBe('jurisdictionId');
+    const everywhere = await patch(da, inD1.id, { jurisdictionId: null });
+    expect(everywhere.json().error.field).toBe('jurisdictionId');
+    expect((await patch(await t.login('leader'), inD1.id, { displayName: 'x' })).statusCode).toBe(403);
+  });
+
+  it('names the field of bad input', async () => {
+    const admin = await t.login('admin');
+    const user = await make(admin, { username: 'badpatch', displayName: '坏输入', password: 'badpatch-pass', role: 'mediator', jurisdictionId: city });
+    const cases: [unknown, string | undefined][] = [
+      [{ role: 'king' }, 'role'],
+      [{ displayName: '' }, 'displayName'],
+      [{ phone: '<script>' }, 'phone'],
+      [{ active: 'yes' }, 'active'],
+      [{ jurisdictionId: 0 }, 'jurisdictionId'],
+      [{ username: 'renamed' }, 'username'],
+      [{ password: 'sneaky-pass' }, 'password'],
+    ];
+    for (const [payload, field] of cases) {
+      const res = await patch(admin, user.id, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'invalid_input', field });
+    }
+    const empty = await patch(admin, user.id, {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toMatch(/at least|fewer than 1/);
+    expect((await patch(admin, 99999999, { displayName: 'x' })).statusCode).toBe(404);
+  });
+});
+
+describe('resetting a password', () => {
+  it('sets a new one, ends every session of the user and audits it without the password', async () => {
+    const admin = await t.login('admin');
+    const user = (await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'forgetful', displayName: '忘记密码', password: 'first-pass', role: 'mediator', jurisdictionId: city } })).json();
+    const session = (await login('forgetful', 'first-pass')).json().token;
+    const res = await t.as(admin)({ method: 'POST', url: `/api/v1/users/${user.id}/password`, payload: { newPassword: 'second-pass' } });
+    expect(res.statusCode).toBe(204);
+    expect((await t.as(session)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
+    expect((await login('forgetful', 'first-pass')).statusCode).toBe(401);
+    expect((await login('forgetful', 'second-pass')).statusCode).toBe(200);
+    const audit = await t.env.db.selectFrom('audit_log').selectAll().where('action', '=', 'user.password_reset').where('target_id', '=', String(user.id)).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actor_name).toBe('admin');
+    expect(JSON.stringify(audit)).not.toContain('second-pass');
+  });
+
+  it('refuses a short password and one of your own', async () => {
+    const admin = await t.login('admin');
+    const me = (await t.as(admin)({ url: '/api/v1/auth/me' })).json();
+    const user = await t.env.db.selectFrom('users').select('id').where('username', '=', 'forgetful').executeTakeFirstOrThrow();
+    const short = await t.as(admin)({ method: 'POST', url: `/api/v1/users/${user.id}/password`, payload: { newPassword: 'short' } });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.field).toBe('newPassword');
+    const own = await t.as(admin)({ method: 'POST', url: `/api/v1/users/${me.id}/password`, payload: { newPassword: 'my-own-new-pass' } });
+    expect(own.statusCode).toBe(409);
+  });
+});

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
 import { IdParams } from '../geo/geo.schema.js';
-import { LoginBody, NewUserBody, PasswordBody, UserListQuery } from './accounts.schema.js';
+import { LoginBody, NewUserBody, PasswordBody, PasswordResetBody, UserChangeBody, UserListQuery } from './accounts.schema.js';
 import * as accounts from './accounts.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -45,6 +45,17 @@ export async function accountRoutes(app: FastifyInstance, { env }: { env: Env })
   app.post('/api/v1/users', {
     schema: { tags: ['users'], summary: 'Create a user in your jurisdiction', body: NewUserBody },
   }, async (request, reply) => reply.status(201).send(await accounts.createUser(env, request.ctx, request.body as Static<typeof NewUserBody>)));
+
+  app.patch('/api/v1/users/:id', {
+    schema: { tags: ['users'], summary: 'Change a user\'s name, role, area, department, phone or whether they may sign in', params: IdParams, body: UserChangeBody },
+  }, async (request) => accounts.updateUser(env, request.ctx, (request.params as Static<typeof IdParams>).id, request.body as Static<typeof UserChangeBody>));
+
+  app.post('/api/v1/users/:id/password', {
+    schema: { tags: ['users'], summary: 'Set a new password for a user who lost theirs; their sessions end', params: IdParams, body: PasswordResetBody },
+  }, async (request, reply) => {
+    await accounts.resetPassword(env, request.ctx, (request.params as Static<typeof IdParams>).id, (request.body as Static<typeof PasswordResetBody>).newPassword);
+    return reply.status(204).send();
+  });
 
   app.delete('/api/v1/users/:id', {
     schema: { tags: ['users'], summary: 'Deactivate a user and end their sessions', params: IdParams },

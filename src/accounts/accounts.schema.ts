@@ -15,14 +15,33 @@ export const PasswordBody = Type.Object({
 
 export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
+const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
+const Jurisdiction = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'admin unit; null for the whole instance' });
+const DepartmentId = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'required for department handlers' });
+const Phone = Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()]);
+
 export const NewUserBody = Type.Object({
   username: Username,
-  displayName: Type.String({ minLength: 1, maxLength: 100 }),
+  displayName: DisplayName,
   password: Type.String({ minLength: 8, maxLength: 256 }),
   role: Role,
-  jurisdictionId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'admin unit; null for the whole instance' }),
-  departmentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-  phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()])),
+  jurisdictionId: Jurisdiction,
+  departmentId: Type.Optional(DepartmentId),
+  phone: Type.Optional(Phone),
+}, { additionalProperties: false });
+
+/** What an administrator may change of an account; the username and the password have their own ways. */
+export const UserChangeBody = Type.Object({
+  displayName: Type.Optional(DisplayName),
+  role: Type.Optional(Role),
+  jurisdictionId: Type.Optional(Jurisdiction),
+  departmentId: Type.Optional(DepartmentId),
+  phone: Type.Optional(Phone),
+  active: Type.Optional(Type.Boolean({ description: 'false ends the user\'s sessions; true lets them sign in again' })),
+}, { additionalProperties: false, minProperties: 1 });
+
+export const PasswordResetBody = Type.Object({
+  newPassword: Type.String({ minLength: 8, maxLength: 256, description: 'at least 8 characters' }),
 }, { additionalProperties: false });
 
 export const UserListQuery = Type.Object({

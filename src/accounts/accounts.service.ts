@@ -4,7 +4,7 @@ import { recordAudit } from '../core/audit.js';
 import { MicroBatcher, perDatabase } from '../core/batcher.js';
 import { hashPassword, sha256, verifyPassword } from '../core/crypto.js';
 import type { Env } from '../core/env.js';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
@@ -156,21 +156,37 @@ export interface NewUser {
   phone?: string | null;
 }
 
+/**
+ * The path of the area a user is given: an admin unit inside the caller's jurisdiction, or
+ * none (the whole instance) only from an administrator of the whole instance, citizens aside.
+ */
+async function areaPathFor(env: Env, actor: Actor, jurisdictionId: number | null, role: Role): Promise<string> {
+  const prefix = scopePrefix(actor);
+  if (jurisdictionId === null) {
+    if (prefix !== '' && role !== 'citizen') throw new ValidationError('jurisdictionId', 'only an instance-wide administrator may create instance-wide staff');
+    return '';
+  }
+  const unitPath = await geo.unitPath(env, jurisdictionId);
+  if (unitPath === null || !unitPath.startsWith(prefix)) throw new ValidationError('jurisdictionId', 'jurisdictionId is not an admin unit in your jurisdiction');
+  return unitPath;
+}
+
+/** A department handler works the cases of one department, so she needs one, and it must exist. */
+async function checkDepartment(env: Env, role: Role, departmentId: number | null): Promise<void> {
+  if (departmentId === null) {
+    if (role === 'department_handler') throw new ValidationError('departmentId', 'a department handler needs the departmentId of her department');
+    return;
+  }
+  if (!(await departmentsById(env, [departmentId])).has(departmentId)) {
+    throw new ValidationError('departmentId', `department ${departmentId} does not exist`);
+  }
+}
+
 /** Creates a staff or citizen account inside the caller's jurisdiction. */
 export async function createUser(env: Env, ctx: RequestContext, input: NewUser): Promise<UserView> {
   requireAccess(ctx.actor, 'users.write');
-  const prefix = scopePrefix(ctx.actor);
-  let path = '';
-  if (input.jurisdictionId !== null) {
-    const unitPath = await geo.unitPath(env, input.jurisdictionId);
-    if (unitPath === null || !unitPath.startsWith(prefix)) throw new ValidationError('jurisdictionId', 'jurisdictionId is not an admin unit in your jurisdiction');
-    path = unitPath;
-  } else if (prefix !== '' && input.role !== 'citizen') {
-    throw new ValidationError('jurisdictionId', 'only an instance-wide administrator may create instance-wide staff');
-  }
-  if (input.departmentId != null && !(await departmentsById(env, [input.departmentId])).has(input.departmentId)) {
-    throw new ValidationError('departmentId', `department ${input.departmentId} does not exist`);
-  }
+  const path = await areaPathFor(env, ctx.actor, input.jurisdictionId, input.role);
+  await checkDepartment(env, input.role, input.departmentId ?? null);
   if (await repo.findUserByUsername(env.db, input.username)) throw new ConflictError(`username ${input.username} is taken`, 'username');
   const passwordHash = await hashPassword(input.password);
   const id = await env.db.transaction().execute(async (trx) => {
@@ -185,6 +201,69 @@ export async function createUser(env: Env, ctx: RequestContext, input: NewUser):
     return id;
   });
   return getUser(env, ctx, id);
+}
+
+/** What an administrator may change of an account. */
+export interface UserChange {
+  displayName?: string;
+  role?: Role;
+  jurisdictionId?: number | null;
+  departmentId?: number | null;
+  phone?: string | null;
+  active?: boolean;
+}
+
+/** What no one may change of their own account: it would let them widen their own powers or lock themselves out. */
+const NOT_OF_ONESELF = ['role', 'jurisdictionId', 'departmentId', 'active'] as const;
+
+/**
+ * Changes an account: a grid worker moved to another community, a handler to another
+ * department, a name or phone corrected, a deactivated account let back in. The user's
+ * sessions take the change at their next request; deactivation ends them.
+ */
+export async function updateUser(env: Env, ctx: RequestContext, id: number, change: UserChange): Promise<UserView> {
+  requireAccess(ctx.actor, 'users.write');
+  const user = await userInScope(env, ctx.actor, id);
+  if (user.id === ctx.actor.id) {
+    const field = NOT_OF_ONESELF.find((f) => change[f] !== undefined);
+    if (field) throw new ForbiddenError(`you cannot change your own ${field}; another administrator can`);
+  }
+  const role = change.role ?? (user.role as Role);
+  const jurisdictionId = change.jurisdictionId !== undefined ? change.jurisdictionId : user.jurisdictionId;
+  const departmentId = change.departmentId !== undefined ? change.departmentId : user.departmentId;
+  const path = change.jurisdictionId !== undefined || change.role !== undefined ? await areaPathFor(env, ctx.actor, jurisdictionId, role) : user.path;
+  if (change.departmentId !== undefined || change.role !== undefined) await checkDepartment(env, role, departmentId);
+  const next = { displayName: change.displayName ?? user.displayName, role, jurisdictionId, departmentId, active: change.active ?? user.active };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== user[k]);
+  if (changed.length === 0 && change.phone === undefined) return getUser(env, ctx, id);
+  // The phone is personal data: the audit says whether there is one, never what it is.
+  const phoneNow = (enc: string | null) => (enc === null ? null : 'set');
+  const before = { ...Object.fromEntries(changed.map((k) => [k, user[k]])), ...(change.phone !== undefined ? { phone: phoneNow(user.phoneEnc) } : {}) };
+  const after = { ...Object.fromEntries(changed.map((k) => [k, next[k]])), ...(change.phone !== undefined ? { phone: phoneNow(change.phone) } : {}) };
+  await env.db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, id, {
+      ...Object.fromEntries(changed.map((k) => [k, next[k]])),
+      ...(change.phone !== undefined ? { phoneEnc: env.cipher.encryptOptional(change.phone) } : {}),
+    });
+    if (!next.active) await repo.deleteSessionsOfUser(trx, id);
+    // A user moved between areas is recorded in both, so that the auditors of each see the move.
+    const scopes = path === user.path ? [path] : [user.path, path];
+    await recordAudit(trx, ctx, scopes.map((scopePath) => ({ action: 'user.update', targetType: 'user', targetId: id, scopePath, before, after })));
+  });
+  return getUser(env, ctx, id);
+}
+
+/** Sets a new password for someone who lost theirs; every session of theirs ends. */
+export async function resetPassword(env: Env, ctx: RequestContext, id: number, newPassword: string): Promise<void> {
+  requireAccess(ctx.actor, 'users.write');
+  const user = await userInScope(env, ctx.actor, id);
+  if (user.id === ctx.actor.id) throw new ConflictError('change your own password with POST /api/v1/auth/password, which asks for the current one');
+  const hash = await hashPassword(newPassword);
+  await env.db.transaction().execute(async (trx) => {
+    await repo.updatePassword(trx, id, hash);
+    await repo.deleteSessionsOfUser(trx, id);
+    await recordAudit(trx, ctx, { action: 'user.password_reset', targetType: 'user', targetId: id, scopePath: user.path });
+  });
 }
 
 /** Deactivates a user and ends their sessions; their history stays. */

@@ -68,6 +68,14 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     needs: 'users.write', scoped: true, outside: 400,
     request: (w, _c, where) => ({ method: 'POST', url: '/api/v1/users', payload: { username: unique('m'), displayName: '新用户', password: 'new-user-pass', role: 'auditor', jurisdictionId: w.districts[where] } }),
   },
+  'PATCH /api/v1/users/{id}': {
+    needs: 'users.write', scoped: true,
+    request: async (w, _c, where) => ({ method: 'PATCH', url: `/api/v1/users/${(await w.freshUser('auditor', where)).id}`, payload: { displayName: '改名', role: 'leader' } }),
+  },
+  'POST /api/v1/users/{id}/password': {
+    needs: 'users.write', scoped: true,
+    request: async (w, _c, where) => ({ method: 'POST', url: `/api/v1/users/${(await w.freshUser('auditor', where)).id}/password`, payload: { newPassword: 'reset-pass-1' } }),
+  },
   'DELETE /api/v1/users/{id}': {
     needs: 'users.write', scoped: true,
     request: async (w, _c, where) => ({ method: 'DELETE', url: `/api/v1/users/${(await w.freshUser('auditor', where)).id}` }),
