@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { shot, signIn, useBrowser } from './browser.js';
 import { handlerDepartment, signOut, switchUser } from './cases-fixtures.js';
 
-/** 用户管理 in the browser: an administrator adds a department handler who can then sign in, finds and deactivates her; a leader only reads. */
+/**
+ * 用户管理 in the browser: an administrator adds a department handler who can then sign in, finds and
+ * deactivates her, lets her back in as a dispatcher of a district with a new password; a leader only reads.
+ */
 describe('the users screen', () => {
   const b = useBrowser();
   const username = `e2e_handler_${Date.now().toString(36)}`;
+  let department: { name: string };
 
   it('adds a department handler, who can sign in and lands on her department queue', async () => {
     const { page } = b;
-    const department = await handlerDepartment(b.baseURL);
+    department = await handlerDepartment(b.baseURL);
     await signIn(page, 'admin');
     await page.getByRole('navigation').getByRole('link', { name: '用户管理' }).click();
     await page.getByRole('row').nth(1).waitFor();
@@ -70,12 +74,43 @@ describe('the users screen', () => {
     expect(after.status).toBe(401);
   });
 
+  it('lets her back in, moves her to a district as a dispatcher and gives her a new password', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: `启用账号 ${username}` }).click();
+    await page.getByRole('status').filter({ hasText: `已启用账号 ${username}` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: username });
+    await expect.poll(() => row.textContent()).toContain('在用');
+
+    await page.getByRole('button', { name: `修改账号 ${username}` }).click();
+    const form = page.getByRole('form', { name: `修改账号 ${username}` });
+    const save = form.getByRole('button', { name: '保存修改' });
+    expect(await save.isDisabled()).toBe(true); // nothing changed yet
+    await form.getByLabel('姓名').fill('调岗受理员');
+    await form.getByLabel('角色').selectOption('dispatcher');
+    await form.getByLabel('辖区').selectOption({ label: '\u3000崇川区' });
+    await save.click();
+    await page.getByRole('status').filter({ hasText: `已保存账号 ${username}` }).waitFor();
+    await expect.poll(() => row.textContent()).toMatch(/调岗受理员.*受理派遣员.*崇川区/);
+    expect(await row.textContent()).not.toContain(department.name); // a dispatcher belongs to no department
+
+    await page.getByRole('button', { name: `修改账号 ${username}` }).click();
+    const reset = page.getByRole('form', { name: '重置密码' });
+    await reset.getByLabel('新密码').fill('dispatcher-pass-2');
+    await reset.getByRole('button', { name: '重置密码' }).click();
+    await page.getByRole('status').filter({ hasText: `已为 ${username} 重置密码` }).waitFor();
+    await shot(page, 'users-edit');
+
+    await signOut(page);
+    await signIn(page, username, 'dispatcher-pass-2');
+    await page.getByRole('navigation').getByRole('link', { name: '派遣队列' }).waitFor();
+  });
+
   it('lets a leader read the accounts but not change them', async () => {
     const { page } = b;
     await switchUser(page, 'leader');
     await page.getByRole('navigation').getByRole('link', { name: '用户管理' }).click();
     await page.getByRole('row').nth(1).waitFor();
     expect(await page.getByRole('button', { name: '新建账号' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: /^停用账号/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(停用|修改)账号/ }).count()).toBe(0);
   });
 });

@@ -271,6 +271,8 @@ describe('changing an account', () => {
     const unknown = await patch(admin, mediator.id, { role: 'department_handler', departmentId: 999999 });
     expect(unknown.json().error).toMatchObject({ field: 'departmentId' });
     expect((await patch(admin, mediator.id, { role: 'department_handler', departmentId: dept })).json()).toMatchObject({ role: 'department_handler', departmentId: dept });
+    // Back to another role, she leaves the department, whose messages would otherwise still reach her.
+    expect((await patch(admin, mediator.id, { role: 'dispatcher' })).json()).toMatchObject({ role: 'dispatcher', departmentId: null });
   });
 
   it('lets no one change their own role, area, department or standing, but their own name', async () => {

@@ -230,7 +230,9 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
   }
   const role = change.role ?? (user.role as Role);
   const jurisdictionId = change.jurisdictionId !== undefined ? change.jurisdictionId : user.jurisdictionId;
-  const departmentId = change.departmentId !== undefined ? change.departmentId : user.departmentId;
+  // A handler moved to another role leaves her department: it would still bring her its messages.
+  const leavesDepartment = user.role === 'department_handler' && role !== 'department_handler';
+  const departmentId = change.departmentId !== undefined ? change.departmentId : leavesDepartment ? null : user.departmentId;
   const path = change.jurisdictionId !== undefined || change.role !== undefined ? await areaPathFor(env, ctx.actor, jurisdictionId, role) : user.path;
   if (change.departmentId !== undefined || change.role !== undefined) await checkDepartment(env, role, departmentId);
   const next = { displayName: change.displayName ?? user.displayName, role, jurisdictionId, departmentId, active: change.active ?? user.active };

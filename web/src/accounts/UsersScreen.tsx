@@ -5,15 +5,16 @@ import { useAddressParams } from '../app/address';
 import { useUser } from '../app/auth';
 import { useCatalogue, useLoad } from '../cases/hooks';
 import { Alert, Button, Pager, ScreenTitle, Select, Table, TextField, useErrorMessage, useToast, type Column } from '../ui';
-import { deactivateUser, listUsers } from './api';
-import { NewUserForm } from './NewUserForm';
+import { deactivateUser, listUsers, updateUser } from './api';
+import { UserForm } from './UserForm';
 import './accounts.css';
 
 const PAGE_SIZE = 30;
 
 /**
  * 用户管理: the staff accounts of the jurisdiction, by role or by a name or username. Administrators
- * add accounts and deactivate them (sessions end at once, history stays); leaders and auditors read.
+ * add accounts, change them (a move to another area, role or department; a lost password), and
+ * deactivate them (sessions end at once, history stays) or let them back in; leaders and auditors read.
  * Phone numbers come masked, and reading them is audited like any personal data.
  */
 export default function UsersScreen() {
@@ -28,7 +29,8 @@ export default function UsersScreen() {
   const q = params.get('q') ?? '';
   const page = Number(params.get('page')) || 1;
   const [search, setSearch] = useState(q);
-  const [adding, setAdding] = useState(false);
+  // The form open above the list: a new account, or the one being changed.
+  const [form, setForm] = useState<{ user?: User } | null>(null);
   const [round, setRound] = useState(0);
   const users = useLoad((signal) => listUsers({ role, q: q || undefined, page, pageSize: PAGE_SIZE }, signal), [role, q, page, round]);
   const admin = me.role === 'admin';
@@ -41,15 +43,17 @@ export default function UsersScreen() {
       next.delete('page');
     });
   };
-  const deactivate = async (user: User) => {
+  const standing = async (user: User, active: boolean) => {
     try {
-      await deactivateUser(user.id);
-      toast.show('success', t('accounts.deactivated', { username: user.username }));
+      if (active) await updateUser(user.id, { active: true });
+      else await deactivateUser(user.id);
+      toast.show('success', t(active ? 'accounts.reactivated' : 'accounts.deactivated', { username: user.username }));
       setRound((r) => r + 1);
     } catch (err) {
       toast.error(err);
     }
   };
+  const saved = () => { setForm(null); setRound((r) => r + 1); };
 
   const columns: Column<User>[] = [
     { key: 'username', header: t('accounts.username'), render: (u) => u.username },
@@ -60,10 +64,15 @@ export default function UsersScreen() {
     { key: 'phone', header: t('accounts.phone'), render: (u) => u.phone ?? '—', wideOnly: true },
     { key: 'state', header: t('accounts.state'), render: (u) => (u.active ? t('accounts.active') : <span className="muted">{t('accounts.inactive')}</span>) },
     ...(admin ? [{
-      key: 'deactivate', header: <span className="visually-hidden">{t('accounts.deactivate')}</span>,
-      render: (u: User) => (u.active && u.id !== me.id
-        ? <Button onClick={() => deactivate(u)} aria-label={t('accounts.deactivateOne', { username: u.username })}>{t('accounts.deactivate')}</Button>
-        : null),
+      key: 'actions', header: <span className="visually-hidden">{t('accounts.actions')}</span>,
+      render: (u: User) => (
+        <span className="user-actions">
+          <Button onClick={() => setForm({ user: u })} aria-label={t('accounts.editOne', { username: u.username })}>{t('accounts.edit')}</Button>
+          {u.id !== me.id && (u.active
+            ? <Button onClick={() => standing(u, false)} aria-label={t('accounts.deactivateOne', { username: u.username })}>{t('accounts.deactivate')}</Button>
+            : <Button onClick={() => standing(u, true)} aria-label={t('accounts.reactivateOne', { username: u.username })}>{t('accounts.reactivate')}</Button>)}
+        </span>
+      ),
     }] : []),
   ];
 
@@ -79,9 +88,9 @@ export default function UsersScreen() {
           <TextField label={t('accounts.search')} type="search" name="q" value={search} onChange={(e) => setSearch(e.target.value)} />
           <Button type="submit">{t('accounts.find')}</Button>
         </form>
-        {admin && !adding && <Button variant="primary" onClick={() => setAdding(true)}>{t('accounts.new')}</Button>}
+        {admin && form === null && <Button variant="primary" onClick={() => setForm({})}>{t('accounts.new')}</Button>}
       </div>
-      {adding && <NewUserForm departments={departments} onCreated={() => { setAdding(false); setRound((r) => r + 1); }} onCancel={() => setAdding(false)} />}
+      {form && <UserForm key={form.user?.id ?? 'new'} user={form.user} departments={departments} onSaved={saved} onCancel={() => setForm(null)} />}
       {users.error !== null && <Alert>{messageOf(users.error)}</Alert>}
       <Table caption={t('accounts.caption')} captionHidden columns={columns} rows={users.value?.items ?? []} rowKey={(u) => u.id} busy={users.loading}
         empty={users.loading ? t('ui.loading') : t('accounts.none')} />
