@@ -13,6 +13,7 @@ import * as caseListIndexes from './202611241500_case_list_indexes.js';
 import * as caseDuplicateIndex from './202611241700_case_duplicate_index.js';
 import * as caseDailyCounts from './202611241800_case_daily_counts.js';
 import * as notificationCaseIndex from './202611241900_notification_case_index.js';
+import * as auditLookups from './202611242000_audit_lookups.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '202611241700_case_duplicate_index': caseDuplicateIndex,
   '202611241800_case_daily_counts': caseDailyCounts,
   '202611241900_notification_case_index': notificationCaseIndex,
+  '202611242000_audit_lookups': auditLookups,
 };

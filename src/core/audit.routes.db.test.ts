@@ -52,9 +52,41 @@ describe('audit trail', () => {
     expect(created.ip).toBeTruthy();
   });
 
+  it("finds a record's history, a family of actions, one actor's doings and a period", async () => {
+    const auditor = t.as(await t.login('auditor'));
+    const target = await t.env.db.selectFrom('users').select('id').where('username', '=', 'auditor_d1').executeTakeFirstOrThrow();
+    const history = (await auditor({ url: `/api/v1/audit?targetType=user&targetId=${target.id}&limit=500` })).json().items as { action: string; target: { id: string } }[];
+    expect(history.map((r) => r.action)).toEqual(expect.arrayContaining(['user.create', 'session.login']));
+    expect(history.every((r) => r.target.id === String(target.id))).toBe(true);
+
+    const sessions = (await auditor({ url: '/api/v1/audit?action=session.*&limit=500' })).json().items as { action: string }[];
+    expect(new Set(sessions.map((r) => r.action))).toEqual(new Set(['session.login']));
+    // A family's name is matched as written: "_" is no wildcard.
+    expect((await auditor({ url: '/api/v1/audit?action=personal_data.*' })).json().items.length).toBeGreaterThan(0);
+    expect((await auditor({ url: '/api/v1/audit?action=personalxdata.*' })).json().items).toEqual([]);
+
+    const byAdmin = (await auditor({ url: '/api/v1/audit?actor=admin&limit=500' })).json().items as { actor: { username: string } }[];
+    expect(byAdmin.length).toBeGreaterThan(0);
+    expect(byAdmin.every((r) => r.actor.username === 'admin')).toBe(true);
+
+    const all = (await auditor({ url: '/api/v1/audit?limit=500' })).json().items as { id: number; at: string }[];
+    expect(all.length).toBeLessThan(500); // the whole trail of this test's instance, so the two halves add up to it
+    const middle = all[Math.floor(all.length / 2)];
+    const from = encodeURIComponent(middle.at);
+    const since = (await auditor({ url: `/api/v1/audit?from=${from}&limit=500` })).json().items as { at: string }[];
+    const until = (await auditor({ url: `/api/v1/audit?to=${from}&limit=500` })).json().items as { at: string }[];
+    expect(since.every((r) => r.at >= middle.at)).toBe(true);
+    expect(until.every((r) => r.at < middle.at)).toBe(true);
+    expect(since.length + until.length).toBe(all.length);
+  });
+
   it('names a bad filter', async () => {
-    const res = await t.as(await t.login('auditor'))({ url: '/api/v1/audit?limit=5000' });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.field).toBe('limit');
+    const auditor = t.as(await t.login('auditor'));
+    for (const [query, field] of [['limit=5000', 'limit'], ['action=case.%25', 'action'], ['action=*', 'action'], ['from=yesterday', 'from'],
+      ['from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z', 'to'], ['actor=', 'actor']] as const) {
+      const res = await auditor({ url: `/api/v1/audit?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.field, query).toBe(field);
+    }
   });
 });

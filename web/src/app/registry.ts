@@ -1,6 +1,7 @@
 import type { Role } from '../api/types';
 import { STAFF_ROLES } from '../api/types';
 import { accountRoutes } from '../accounts/routes';
+import { auditRoutes } from '../audit/routes';
 import { caseRoutes } from '../cases/routes';
 import { commandRoutes } from '../command/routes';
 import { geoRoutes } from '../geo/routes';
@@ -13,7 +14,7 @@ import type { AppRoute } from './route-types';
  * Every screen of the app. An area adds its screens to its own routes.ts (web/src/<area>/routes.ts)
  * with React.lazy, so each screen, and the libraries only it imports (MapLibre, ECharts), load on first visit.
  */
-export const APP_ROUTES: AppRoute[] = [...caseRoutes, ...notifyRoutes, ...geoRoutes, ...statsRoutes, ...commandRoutes, ...accountRoutes, ...publicRoutes];
+export const APP_ROUTES: AppRoute[] = [...caseRoutes, ...notifyRoutes, ...geoRoutes, ...statsRoutes, ...commandRoutes, ...accountRoutes, ...auditRoutes, ...publicRoutes];
 
 /** The roles that may open a staff route. */
 export function rolesOf(route: AppRoute): readonly Role[] {

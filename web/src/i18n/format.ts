@@ -11,10 +11,10 @@ function toDate(value: string | number | Date): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
-/** 2026/3/1 14:05 (zh-CN) or 1 Mar 2026, 14:05 (en). Null or undefined give '—'. */
-export function formatDateTime(value: string | number | Date | null | undefined): string {
+/** 2026/3/1 14:05 (zh-CN) or 1 Mar 2026, 14:05 (en), with the seconds when asked. Null or undefined give '—'. */
+export function formatDateTime(value: string | number | Date | null | undefined, { seconds = false } = {}): string {
   if (value === null || value === undefined) return '—';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE, hour12: false }).format(toDate(value));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short', timeZone: TIME_ZONE, hour12: false }).format(toDate(value));
 }
 
 /** The date alone, in the city's zone. */

@@ -1,12 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { useUser } from '../app/auth';
 import { useLoad } from '../cases/hooks';
 import { QueueTabs } from '../cases/QueueTabs';
 import { useLiveReload } from '../cases/useLiveReload';
-import { Alert, Button, ScreenTitle, Spinner, useErrorMessage } from '../ui';
-import { listMessages, type Audience, type Message } from './api';
+import { Alert, Button, ScreenTitle, Spinner, useErrorMessage, useOlderPages } from '../ui';
+import { listMessages, type Audience } from './api';
 import { MessageList } from './MessageList';
 import { lastSeen, markSeen } from './seen';
 import './notify.css';
@@ -31,32 +31,13 @@ export default function MessagesScreen() {
   const [round, setRound] = useState(0);
   useLiveReload(() => setRound((r) => r + 1));
   const first = useLoad((signal) => listMessages({ audience, limit: PAGE }, signal), [audience, round]);
-  const [older, setOlder] = useState<{ items: Message[]; loading: boolean; done: boolean; error: unknown }>({ items: [], loading: false, done: false, error: null });
-  // A fresh first page (another tab, or news from the live stream) starts the older pages again; a page asked
-  // for before it would leave a gap.
-  const generation = useRef(0);
-  useEffect(() => {
-    generation.current += 1;
-    setOlder({ items: [], loading: false, done: false, error: null });
-  }, [first.value]);
-  const items = useMemo(() => [...(first.value?.items ?? []), ...older.items], [first.value, older.items]);
+  const older = useOlderPages(first.value?.items, PAGE, (beforeId) => listMessages({ audience, limit: PAGE, beforeId }));
+  const { items } = older;
 
   useEffect(() => {
     const newest = first.value?.items[0]?.id;
     if (audience === 'staff' && newest !== undefined) markSeen(user.id, newest);
   }, [audience, first.value, user.id]);
-
-  const more = async () => {
-    const asked = generation.current;
-    setOlder((o) => ({ ...o, loading: true, error: null }));
-    try {
-      const page = await listMessages({ audience, limit: PAGE, beforeId: items.at(-1)!.id });
-      if (asked === generation.current) setOlder((o) => ({ items: [...o.items, ...page.items], loading: false, done: page.items.length < PAGE, error: null }));
-    } catch (error) {
-      if (asked === generation.current) setOlder((o) => ({ ...o, loading: false, error }));
-    }
-  };
-  const canGoOn = !!first.value && first.value.items.length === PAGE && !older.done;
 
   return (
     <section className="messages-screen">
@@ -72,7 +53,7 @@ export default function MessagesScreen() {
         <MessageList items={items} newerThan={audience === 'staff' ? seenBefore : undefined} />
       ) : first.value && <p className="muted">{t(`messages.empty.${audience}`)}</p>}
       {older.error !== null && <Alert>{messageOf(older.error)}</Alert>}
-      {canGoOn && <Button onClick={more} busy={older.loading}>{t('messages.more')}</Button>}
+      {older.canGoOn && <Button onClick={older.more} busy={older.loading}>{t('messages.more')}</Button>}
     </section>
   );
 }

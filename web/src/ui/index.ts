@@ -8,3 +8,4 @@ export { ToastProvider, useToast, useErrorMessage, Alert, type ToastKind } from 
 export { Spinner } from './Spinner';
 export { useSubmit } from './useSubmit';
 export { ScreenTitle } from './ScreenTitle';
+export { useOlderPages } from './useOlderPages';
