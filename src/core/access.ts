@@ -1,18 +1,7 @@
 import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors.js';
+import { ROLES, type Role } from './roles.js';
 
-/** Every role Shiyu knows; demo mode makes one account per role, named after it. */
-export const ROLES = [
-  'admin',
-  'dispatcher',
-  'department_handler',
-  'grid_worker',
-  'mediator',
-  'leader',
-  'auditor',
-  'assessor',
-  'citizen',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** Who is asking: a signed-in user, resolved once per request. */
 export interface Actor {

@@ -1,6 +1,9 @@
 /** The user routes the administrators' screen calls (README, API: /api/v1/users). */
 import { api } from '../api/client';
+import type { NewUser, UserChange } from '../../../src/accounts/accounts.contract';
 import type { Role, User } from '../api/types';
+
+export type { UserChange };
 
 export interface UserPage {
   items: User[];
@@ -13,30 +16,8 @@ export function listUsers(query: { role?: Role; q?: string; page: number; pageSi
   return api.get('/api/v1/users', { query: { ...query }, signal });
 }
 
-export interface NewUser {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  /** The admin unit whose cases and records the user sees; null for the whole instance. */
-  jurisdictionId: number | null;
-  departmentId?: number | null;
-  phone?: string | null;
-}
-
 export function createUser(input: NewUser): Promise<User> {
   return api.post('/api/v1/users', input);
-}
-
-/** What an administrator may change of an account; absent fields stay as they are. */
-export interface UserChange {
-  displayName?: string;
-  role?: Role;
-  jurisdictionId?: number | null;
-  departmentId?: number | null;
-  phone?: string | null;
-  /** false ends the user's sessions; true lets them sign in again. */
-  active?: boolean;
 }
 
 export function updateUser(id: number, change: UserChange): Promise<User> {

@@ -1,8 +1,8 @@
 /** Shapes the server answers, kept by hand beside the server's schemas (src/<module>/*.schema.ts). */
 
-/** src/core/access.ts ROLES. */
-export const ROLES = ['admin', 'dispatcher', 'department_handler', 'grid_worker', 'mediator', 'leader', 'auditor', 'assessor', 'citizen'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../../../src/core/roles';
+
+export { ROLES, type Role };
 export const STAFF_ROLES: Role[] = ROLES.filter((r) => r !== 'citizen');
 
 /** src/cases/cases.workflow.ts STATUSES. */
