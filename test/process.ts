@@ -157,20 +157,21 @@ function childEnv(site: Site, extra: Record<string, string>): NodeJS.ProcessEnv 
   return env;
 }
 
-function spawnCli(site: Site, args: string[], extra: Record<string, string>): ChildProcess {
+function spawnCli(site: Site, args: string[], extra: Record<string, string>, input?: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
     env: childEnv(site, extra),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin!.end(input);
   children.set(child, { perTest: inTest });
   child.once('exit', () => children.delete(child));
   return child;
 }
 
-/** Runs one `shiyu` command to completion. */
-export function runCli(site: Site, args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawnCli(site, args, extra);
+/** Runs one `shiyu` command to completion, with `input` as its standard input (none when absent). */
+export function runCli(site: Site, args: string[], extra: Record<string, string> = {}, input?: string): Promise<CliResult> {
+  const child = spawnCli(site, args, extra, input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });

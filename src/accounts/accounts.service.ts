@@ -8,6 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, Valida
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
+import type { NewUser, UserChange } from './accounts.contract.js';
 import * as repo from './accounts.repo.js';
 import type { LoginThrottle } from './login-throttle.js';
 
@@ -146,16 +147,6 @@ export async function getUser(env: Env, ctx: RequestContext, id: number): Promis
   return view;
 }
 
-export interface NewUser {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  jurisdictionId: number | null;
-  departmentId?: number | null;
-  phone?: string | null;
-}
-
 /**
  * The path of the area a user is given: an admin unit inside the caller's jurisdiction, or
  * none (the whole instance) only from an administrator of the whole instance, citizens aside.
@@ -203,16 +194,6 @@ export async function createUser(env: Env, ctx: RequestContext, input: NewUser):
   return getUser(env, ctx, id);
 }
 
-/** What an administrator may change of an account. */
-export interface UserChange {
-  displayName?: string;
-  role?: Role;
-  jurisdictionId?: number | null;
-  departmentId?: number | null;
-  phone?: string | null;
-  active?: boolean;
-}
-
 /** What no one may change of their own account: it would let them widen their own powers or lock themselves out. */
 const NOT_OF_ONESELF = ['role', 'jurisdictionId', 'departmentId', 'active'] as const;
 
@@ -253,6 +234,11 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
     await recordAudit(trx, ctx, scopes.map((scopePath) => ({ action: 'user.update', targetType: 'user', targetId: id, scopePath, before, after })));
   });
   return getUser(env, ctx, id);
+}
+
+/** The id of the account with this username, or null. */
+export async function userIdByUsername(env: Env, username: string): Promise<number | null> {
+  return (await repo.findUserByUsername(env.db, username))?.id ?? null;
 }
 
 /** Sets a new password for someone who lost theirs; every session of theirs ends. */

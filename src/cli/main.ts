@@ -15,6 +15,7 @@ import { detectFormat, readImportFile } from '../geo/geo.import.js';
 import { exportAdminUnitsCsv, exportGridsGeoJson } from '../geo/geo.service.js';
 import { importGeography, type ImportKind } from '../geo/geo-write.service.js';
 import { rebuildDailyCounts } from '../cases/cases.stats.daily.js';
+import { userCommands } from './users.js';
 
 /** The command line acts as an instance-wide administrator named "cli"; its writes are audited as such. */
 const CLI_ACTOR: Actor = { id: 0, username: 'cli', displayName: 'command line', role: 'admin', jurisdictionId: null, jurisdictionPath: '', departmentId: null };
@@ -149,6 +150,8 @@ program.command('export')
       }
     });
   });
+
+userCommands(program, withInstance, CLI_ACTOR);
 
 const audit = program.command('audit').description('the tamper-evident audit trail');
 audit.command('verify')
