@@ -32,6 +32,11 @@ export function findUserById(db: Conn, id: number): Promise<UserRecord | undefin
   return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
 }
 
+export function findUsersById(db: Conn, ids: number[]): Promise<UserRecord[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(userColumns).where('id', 'in', ids).execute();
+}
+
 /** The active users behind these session token hashes, for the sessions that have not expired. */
 export function findUsersBySessions(db: Conn, tokenHashes: string[]): Promise<(UserRecord & { tokenHash: string })[]> {
   return db

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
+import { inScope, requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { MicroBatcher, perDatabase } from '../core/batcher.js';
 import { hashPassword, sha256, verifyPassword } from '../core/crypto.js';
@@ -7,6 +7,7 @@ import type { Env } from '../core/env.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../core/errors.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
+import type { TeamAccount } from '../geo/grid-team.js';
 import { departmentsById } from '../org/org.service.js';
 import type { NewUser, UserChange } from './accounts.contract.js';
 import * as repo from './accounts.repo.js';
@@ -234,6 +235,22 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
     await recordAudit(trx, ctx, scopes.map((scopePath) => ({ action: 'user.update', targetType: 'user', targetId: id, scopePath, before, after })));
   });
   return getUser(env, ctx, id);
+}
+
+/**
+ * The staff accounts among `ids` within the caller's jurisdiction, as a grid's team needs to
+ * know them (geo/grid-team.ts): the others are left out, as if unknown.
+ */
+export async function teamAccounts(env: Env, ctx: RequestContext, ids: number[]): Promise<Map<number, TeamAccount>> {
+  requireAccess(ctx.actor, 'users.read');
+  const found = new Map<number, TeamAccount>();
+  for (const user of await repo.findUsersById(env.db, ids)) {
+    const path = user.jurisdictionId === null ? '' : (await geo.unitPath(env, user.jurisdictionId)) ?? '';
+    if (user.role !== 'citizen' && inScope(ctx.actor, path)) {
+      found.set(user.id, { id: user.id, role: user.role, active: user.active, displayName: user.displayName, path });
+    }
+  }
+  return found;
 }
 
 /** The id of the account with this username, or null. */

@@ -34,6 +34,8 @@ const STAFF: Role[] = ['admin', 'dispatcher', 'department_handler', 'grid_worker
 const PERMISSIONS = {
   'geo.read': STAFF,
   'geo.import': ['admin'],
+  /** Set a grid's team: its workers (their accounts), leader and liaisons. */
+  'geo.team': ['admin'],
   'departments.read': STAFF,
   'users.read': ['admin', 'auditor', 'leader'],
   'users.write': ['admin'],

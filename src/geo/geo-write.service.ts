@@ -9,6 +9,7 @@ import * as repo from './geo.repo.js';
 import type { AdminLevel, GridMemberRecord } from './geo.repo.js';
 import { text, type ImportRow } from './geo.import.js';
 import { checkGridSet, geometryProblems, type ProposedGrid } from './grid-rules.js';
+import { SINGLE_ROLES } from './grid-team.js';
 import { LEVELS } from './geo.service.js';
 
 /** Writes to the geography: imports checked as a whole, and the generator's bulk writes. */
@@ -201,8 +202,6 @@ const MEMBER_ROLES: Record<string, GridMemberRecord['role']> = {
   lawyer: 'lawyer', 律师: 'lawyer',
 };
 const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
-/** Roles a grid has one of: a grid shows one leader and one of each liaison. */
-const SINGLE_ROLES = new Set<GridMemberRecord['role']>(['leader', 'police_officer', 'judge', 'prosecutor', 'lawyer']);
 
 async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[]): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);

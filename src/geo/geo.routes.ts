@@ -2,10 +2,12 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAccess } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { ValidationError } from '../core/errors.js';
-import { AdminUnitTreeQuery, BoundaryQuery, GridListQuery, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
+import { AdminUnitTreeQuery, BoundaryQuery, GridListQuery, GridTeamBody, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
 import { boundaryCollection, boundaryTag, mapSettings, type BoundaryQuery as BoundaryFilter } from './geo.boundaries.js';
 import * as geo from './geo.service.js';
 import * as geoWrite from './geo-write.service.js';
+import { setGridTeam, type TeamMember } from './grid-team.js';
+import { teamAccounts } from '../accounts/accounts.service.js';
 import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
 import type { Static } from 'typebox';
 
@@ -41,6 +43,16 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
   app.get('/api/v1/grids/:id', {
     schema: { tags: ['geo'], summary: 'One grid as a GeoJSON Feature with its workers and liaisons', params: IdParams },
   }, async (request) => geo.getGrid(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
+  app.put('/api/v1/grids/:id/members', {
+    schema: { tags: ['geo'], summary: 'Set a grid\'s whole team: workers (by their accounts), leader and liaisons', params: IdParams, body: GridTeamBody },
+  }, async (request) => {
+    const { members } = request.body as Static<typeof GridTeamBody>;
+    const userIds = [...new Set(members.flatMap((m) => (m.userId === undefined ? [] : [m.userId])))];
+    // The accounts module says who the accounts are (within the caller's reach); the grid's own rules are geography's.
+    const accounts = await teamAccounts(env, request.ctx, userIds);
+    return setGridTeam(env, request.ctx, (request.params as Static<typeof IdParams>).id, members as TeamMember[], accounts);
+  });
 
   app.get('/api/v1/geo/boundaries.geojson', {
     schema: {

@@ -38,3 +38,13 @@ export const BoundaryQuery = Type.Object({
   adminUnitId: Type.Optional(Type.Integer({ minimum: 1, description: 'the area whose outlines to draw (default: your jurisdiction)' })),
   level: Type.Optional(Type.Union(['city', 'district', 'township', 'community', 'grid'].map((l) => Type.Literal(l)), { description: 'units of this level, or grids; by default the level below the area' })),
 }, { additionalProperties: false });
+
+export const GridTeamBody = Type.Object({
+  members: Type.Array(Type.Object({
+    role: Type.Union(['worker', 'leader', 'police_officer', 'judge', 'prosecutor', 'lawyer'].map((r) => Type.Literal(r))),
+    userId: Type.Optional(Type.Integer({ minimum: 1, description: 'the staff account of the person: required for a worker who verifies the grid\'s cases' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'defaults to the account\'s name' })),
+    organization: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()])),
+  }, { additionalProperties: false }), { maxItems: 50, description: 'the whole team: it replaces the grid\'s present one' }),
+}, { additionalProperties: false });

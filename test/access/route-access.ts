@@ -86,6 +86,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/grids': { needs: 'geo.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/grids?adminUnitId=${w.districts[where]}` }) },
   'GET /api/v1/grids/locate': { needs: 'geo.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/grids/locate?lon=${w.grids[where].lon}&lat=${w.grids[where].lat}` }) },
   'GET /api/v1/grids/{id}': { needs: 'geo.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/grids/${w.grids[where].id}` }) },
+  'PUT /api/v1/grids/{id}/members': {
+    // The grid's own team sent back, so that the grid worker's other requests still find her grid.
+    needs: 'geo.team', scoped: true,
+    request: async (w, _c, where) => {
+      const rows = await w.t.env.db.selectFrom('grid_members').select(['role', 'name', 'organization', 'user_id']).where('grid_id', '=', w.grids[where].id).orderBy('id').execute();
+      const members = rows.map((r) => ({ role: r.role, name: r.name, ...(r.organization ? { organization: r.organization } : {}), ...(r.user_id ? { userId: r.user_id } : {}) }));
+      return { method: 'PUT', url: `/api/v1/grids/${w.grids[where].id}/members`, payload: { members } };
+    },
+  },
   'GET /api/v1/geo/boundaries.geojson': { needs: 'geo.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/geo/boundaries.geojson?adminUnitId=${w.districts[where]}` }) },
   'GET /api/v1/geo/map-settings': { needs: 'geo.read', request: () => ({ url: '/api/v1/geo/map-settings' }) },
   'POST /api/v1/geo/imports': {

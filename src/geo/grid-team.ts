@@ -1,0 +1,77 @@
+import { requireAccess, requireInScope, type RequestContext } from '../core/access.js';
+import { recordAudit } from '../core/audit.js';
+import type { Env } from '../core/env.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import * as repo from './geo.repo.js';
+import type { GridMemberRecord } from './geo.repo.js';
+import { getGrid } from './geo.service.js';
+
+/** Roles a grid has one of: a grid shows one leader and one of each liaison (三官一律). */
+export const SINGLE_ROLES = new Set<GridMemberRecord['role']>(['leader', 'police_officer', 'judge', 'prosecutor', 'lawyer']);
+
+/** One person of a grid's team as an administrator names them: by their account, or by name for people without one. */
+export interface TeamMember {
+  role: GridMemberRecord['role'];
+  userId?: number;
+  name?: string;
+  organization?: string | null;
+  phone?: string | null;
+}
+
+/** What the team needs to know of a staff account, as the accounts module tells it. */
+export interface TeamAccount {
+  id: number;
+  role: string;
+  active: boolean;
+  displayName: string;
+  /** The path of the account's jurisdiction ('' for the whole instance). */
+  path: string;
+}
+
+/**
+ * Sets a grid's whole team at once: its workers, leader and liaisons. A worker named by her
+ * account is the one who verifies the grid's cases on site (geo.worksGrid), so an account must
+ * be an active grid worker whose jurisdiction holds the grid; liaisons, often from other
+ * bodies, may be named without one.
+ */
+export async function setGridTeam(env: Env, ctx: RequestContext, gridId: number, members: TeamMember[], accounts: ReadonlyMap<number, TeamAccount>) {
+  requireAccess(ctx.actor, 'geo.team');
+  const grid = await repo.findGrid(env.db, gridId);
+  if (!grid) throw new NotFoundError('grid');
+  requireInScope(ctx.actor, grid.path, 'grid');
+  const single = new Set<string>();
+  const linked = new Set<string>();
+  const writes = members.map((m, i): repo.GridMemberWrite => {
+    const field = `members.${i}`;
+    if (SINGLE_ROLES.has(m.role)) {
+      if (single.has(m.role)) throw new ValidationError(`${field}.role`, `a grid has one ${m.role.replace('_', ' ')}; members name two`);
+      single.add(m.role);
+    }
+    let name = m.name?.trim();
+    if (m.userId !== undefined) {
+      const account = accounts.get(m.userId);
+      if (!account?.active) throw new ValidationError(`${field}.userId`, `user ${m.userId} is not an active account in your jurisdiction`);
+      if (m.role === 'worker' && account.role !== 'grid_worker') throw new ValidationError(`${field}.userId`, `a grid worker's account needs the grid_worker role; ${account.role} has another`);
+      if (!grid.path.startsWith(account.path)) throw new ValidationError(`${field}.userId`, `the jurisdiction of user ${m.userId} does not hold this grid`);
+      if (linked.has(`${m.role}/${m.userId}`)) throw new ValidationError(`${field}.userId`, `user ${m.userId} is named twice as ${m.role}`);
+      linked.add(`${m.role}/${m.userId}`);
+      name ||= account.displayName;
+    }
+    if (!name) throw new ValidationError(`${field}.name`, 'give the name, or the userId of the account');
+    return { gridId, role: m.role, name, organization: m.organization?.trim() || null, phoneEnc: env.cipher.encryptOptional(m.phone || null), userId: m.userId ?? null };
+  });
+  const before = await repo.gridMembers(env.db, gridId);
+  // Who was on the team and who is now; phones are personal data and only said to be there.
+  const summary = (m: { role: string; name: string; organization: string | null; userId: number | null; phoneEnc: string | null }) => ({
+    role: m.role, name: m.name, organization: m.organization, userId: m.userId, phone: m.phoneEnc ? 'set' : null,
+  });
+  await env.db.transaction().execute(async (trx) => {
+    await repo.deleteGridMembers(trx, [gridId]);
+    await repo.insertGridMembers(trx, writes);
+    await recordAudit(trx, ctx, {
+      action: 'grid_member.set', targetType: 'grid', targetId: gridId, scopePath: grid.path,
+      before: { members: before.map(summary) }, after: { members: writes.map(summary) },
+    });
+  });
+  return getGrid(env, ctx, gridId);
+}
