@@ -1,6 +1,7 @@
 import type { Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { shot, signIn, useBrowser } from './browser.js';
+import { Api } from './cases-fixtures.js';
 
 describe('the geography', () => {
   const b = useBrowser();
@@ -43,6 +44,35 @@ describe('the geography', () => {
     expect(await detail.locator('.member-phone').first().textContent()).toMatch(/1\d{10}/);
     await expect.poll(() => map().getAttribute('data-selected-grid')).toBe(gridId);
     await shot(page, 'map');
+  });
+
+  it("changes a grid's team: a new grid worker by her account, and a lawyer by name", async () => {
+    const { page } = b;
+    const gridId = Number(new URL(page.url()).searchParams.get('grid'));
+    const admin = await Api.as(b.baseURL, 'admin');
+    const grid = await admin.get<{ properties: { name: string; adminUnits: { id: number }[] } }>(`/api/v1/grids/${gridId}`);
+    const username = `e2e_gw_${Date.now().toString(36)}`;
+    const worker = await admin.post<{ id: number }>('/api/v1/users', {
+      username, displayName: '新来的网格员', password: 'worker-pass-1', role: 'grid_worker', jurisdictionId: grid.properties.adminUnits.at(-1)!.id,
+    });
+    const detail = page.getByRole('region', { name: `网格：${grid.properties.name}` });
+    await detail.getByRole('button', { name: '编辑网格人员' }).click();
+    const form = detail.getByRole('form', { name: `编辑 ${grid.properties.name} 的人员` });
+    for (const remove of await form.getByRole('button', { name: /^移除 / }).all()) await remove.click();
+    const pick = form.getByLabel('添加网格员');
+    await expect.poll(() => pick.locator('option').allTextContents()).toContain(`新来的网格员（${username}）`);
+    await pick.selectOption({ label: `新来的网格员（${username}）` });
+    await form.getByRole('button', { name: '添加', exact: true }).click();
+    const lawyer = form.getByRole('group', { name: '律师' });
+    await lawyer.getByLabel('姓名').fill('王律师');
+    await lawyer.getByLabel('单位').fill('江海律师事务所');
+    await shot(page, 'grid-team');
+    await form.getByRole('button', { name: '保存人员' }).click();
+    await page.getByRole('status').filter({ hasText: `已保存网格 ${grid.properties.name} 的人员` }).waitFor();
+    await expect.poll(() => detail.textContent()).toContain('新来的网格员');
+    expect(await detail.textContent()).toContain('王律师 · 江海律师事务所');
+    const saved = await admin.get<{ properties: { workers: { userId: number }[] } }>(`/api/v1/grids/${gridId}`);
+    expect(saved.properties.workers.map((w) => w.userId)).toEqual([worker.id]);
   });
 
   it('lists every rejected row of a bad import, and imports nothing', async () => {

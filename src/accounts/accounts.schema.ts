@@ -46,6 +46,7 @@ export const PasswordResetBody = Type.Object({
 
 export const UserListQuery = Type.Object({
   role: Type.Optional(Role),
+  covering: Type.Optional(Type.Integer({ minimum: 1, description: 'only users whose jurisdiction holds this admin unit (it or one above it): who may work there' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

@@ -119,10 +119,16 @@ export async function me(env: Env, ctx: RequestContext): Promise<UserView> {
 }
 
 /** Users within the caller's jurisdiction. */
-export async function listUsers(env: Env, ctx: RequestContext, filter: { role?: string; q?: string; page: number; pageSize: number }) {
+export async function listUsers(env: Env, ctx: RequestContext, filter: { role?: string; covering?: number; q?: string; page: number; pageSize: number }) {
   requireAccess(ctx.actor, 'users.read');
   const prefix = scopePrefix(ctx.actor);
-  const jurisdictionIds = prefix === '' ? 'all' as const : await geo.unitIdsUnder(env, prefix);
+  let jurisdictionIds: number[] | 'all' = prefix === '' ? 'all' : await geo.unitIdsUnder(env, prefix);
+  if (filter.covering !== undefined) {
+    // The unit and those above it, as far as the caller's jurisdiction reaches.
+    const chain = (await geo.getAdminUnitChain(env, filter.covering)).map((u) => u.id);
+    if (chain.length === 0) throw new ValidationError('covering', 'covering is not a known admin unit');
+    jurisdictionIds = jurisdictionIds === 'all' ? chain : chain.filter((id) => (jurisdictionIds as number[]).includes(id));
+  }
   const { rows, total } = await repo.listUsers(env.db, { ...filter, jurisdictionIds, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize });
   const reader = new PersonalDataReader(env, ctx);
   const items = [];

@@ -32,3 +32,17 @@ export interface ImportResult {
   updated: number;
   removed: number;
 }
+
+/** The places on a grid's team (网格员, 网格长, 三官一律). */
+export const TEAM_ROLES = ['worker', 'leader', 'police_officer', 'judge', 'prosecutor', 'lawyer'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** One person of a grid's team as PUT /api/v1/grids/{id}/members takes it: by their account, or by name for people without one. */
+export interface TeamMember {
+  role: TeamRole;
+  userId?: number;
+  /** Defaults to the account's name. */
+  name?: string;
+  organization?: string | null;
+  phone?: string | null;
+}

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { TEAM_ROLES } from './geo.contract.js';
 
 /** JSON schemas of the geography routes; doc strings become the OpenAPI descriptions. */
 
@@ -41,7 +42,7 @@ export const BoundaryQuery = Type.Object({
 
 export const GridTeamBody = Type.Object({
   members: Type.Array(Type.Object({
-    role: Type.Union(['worker', 'leader', 'police_officer', 'judge', 'prosecutor', 'lawyer'].map((r) => Type.Literal(r))),
+    role: Type.Union(TEAM_ROLES.map((r) => Type.Literal(r))),
     userId: Type.Optional(Type.Integer({ minimum: 1, description: 'the staff account of the person: required for a worker who verifies the grid\'s cases' })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'defaults to the account\'s name' })),
     organization: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),

@@ -94,6 +94,17 @@ describe("a grid's team", () => {
     expect(res.json().error.message).toMatch(/not an active account in your jurisdiction/);
   });
 
+  it("lists the grid workers who may join a grid's team: those whose jurisdiction holds it", async () => {
+    const names = async (query: string) => ((await admin({ url: `/api/v1/users?role=grid_worker&pageSize=500&${query}` })).json().items as { username: string }[]).map((u) => u.username);
+    const candidates = await names(`covering=${grid.community_id}`);
+    expect(candidates).toContain('team_worker');
+    expect(candidates).not.toContain('far_worker');
+    expect(await names(`covering=${farGrid.community_id}`)).toContain('far_worker');
+    const unknown = await admin({ url: '/api/v1/users?covering=99999999' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.field).toBe('covering');
+  });
+
   it('clears a team with an empty list', async () => {
     const res = await put(admin, grid.id, []);
     expect(res.statusCode).toBe(200);

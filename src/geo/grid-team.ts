@@ -2,21 +2,15 @@ import { requireAccess, requireInScope, type RequestContext } from '../core/acce
 import { recordAudit } from '../core/audit.js';
 import type { Env } from '../core/env.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
+import type { TeamMember } from './geo.contract.js';
 import * as repo from './geo.repo.js';
 import type { GridMemberRecord } from './geo.repo.js';
 import { getGrid } from './geo.service.js';
 
+export type { TeamMember };
+
 /** Roles a grid has one of: a grid shows one leader and one of each liaison (三官一律). */
 export const SINGLE_ROLES = new Set<GridMemberRecord['role']>(['leader', 'police_officer', 'judge', 'prosecutor', 'lawyer']);
-
-/** One person of a grid's team as an administrator names them: by their account, or by name for people without one. */
-export interface TeamMember {
-  role: GridMemberRecord['role'];
-  userId?: number;
-  name?: string;
-  organization?: string | null;
-  phone?: string | null;
-}
 
 /** What the team needs to know of a staff account, as the accounts module tells it. */
 export interface TeamAccount {

@@ -1,17 +1,15 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../i18n/format';
+import { Button } from '../ui';
 import type { GridFeature, GridMember } from './api';
+import { GridTeamForm } from './GridTeamForm';
 
-/** The people of a grid: its workers and leader, and its liaisons (三官一律). */
-export function GridDetail({ grid }: { grid: GridFeature }) {
+/** The people of a grid: its workers and leader, and its liaisons (三官一律); administrators change them here. */
+export function GridDetail({ grid, editable, onChanged }: { grid: GridFeature; editable: boolean; onChanged: () => void }) {
   const { t } = useTranslation();
+  const [editing, setEditing] = useState(false);
   const p = grid.properties;
-  const liaisons = [
-    ['policeOfficer', p.liaisons.policeOfficer],
-    ['judge', p.liaisons.judge],
-    ['prosecutor', p.liaisons.prosecutor],
-    ['lawyer', p.liaisons.lawyer],
-  ] as const;
   return (
     <section className="panel grid-detail" aria-labelledby="grid-detail-title" data-grid-id={p.id}>
       <h2 id="grid-detail-title">{t('geo.gridTitle', { name: p.name })}</h2>
@@ -21,6 +19,30 @@ export function GridDetail({ grid }: { grid: GridFeature }) {
         <div><dt>{t('geo.households')}</dt><dd>{formatNumber(p.households)}</dd></div>
         <div><dt>{t('geo.area')}</dt><dd>{t('geo.areaKm2', { value: formatNumber(p.areaM2 / 1e6, 2) })}</dd></div>
       </dl>
+      {editing ? (
+        <GridTeamForm grid={grid} onSaved={() => { setEditing(false); onChanged(); }} onCancel={() => setEditing(false)} />
+      ) : (
+        <>
+          <Team grid={grid} />
+          {editable && <Button onClick={() => setEditing(true)}>{t('geo.teamForm.edit')}</Button>}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Who works the grid, as everyone with access to it reads it. */
+function Team({ grid }: { grid: GridFeature }) {
+  const { t } = useTranslation();
+  const p = grid.properties;
+  const liaisons = [
+    ['policeOfficer', p.liaisons.policeOfficer],
+    ['judge', p.liaisons.judge],
+    ['prosecutor', p.liaisons.prosecutor],
+    ['lawyer', p.liaisons.lawyer],
+  ] as const;
+  return (
+    <>
       <h3>{t('geo.team')}</h3>
       <ul className="members">
         {p.workers.map((w) => <Member key={w.id} role={t('geo.worker')} member={w} />)}
@@ -30,7 +52,7 @@ export function GridDetail({ grid }: { grid: GridFeature }) {
       <ul className="members">
         {liaisons.map(([key, m]) => <Member key={key} role={t(`geo.${key}`)} member={m} />)}
       </ul>
-    </section>
+    </>
   );
 }
 

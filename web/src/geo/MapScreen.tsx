@@ -73,7 +73,7 @@ export default function MapScreen() {
               onGridClick={(id) => select({ grid: id })}
             />
           )}
-          {gridId && grid.data && <GridDetail grid={grid.data} />}
+          {gridId && grid.data && <GridDetail key={grid.data.properties.id} grid={grid.data} editable={user.role === 'admin'} onChanged={grid.reload} />}
           <GridTable
             unitName={unit?.name ?? ''} grids={gridPage.data} busy={gridPage.loading} selectedId={gridId}
             onSelect={(id) => select({ grid: id })} onPage={setPage}

@@ -1,14 +1,14 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { ApiError, api, session } from '../api/client';
-import type { AdminUnitRef, Page } from '../api/types';
-import type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult } from '../../../src/geo/geo.contract';
+import type { AdminUnitRef, Page, User } from '../api/types';
+import type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult, TeamMember, TeamRole } from '../../../src/geo/geo.contract';
 
 /**
  * Shapes of the geography routes (src/geo/geo.service.ts, geo.boundaries.ts, geo-write.service.ts):
  * those in the server's contract (src/geo/geo.contract.ts) from it, the rest kept by hand.
  */
 
-export type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult };
+export type { AdminLevel, BoundaryLevel, BoundaryProperties, ImportKind, ImportResult, TeamMember, TeamRole };
 export { IMPORT_KINDS } from '../../../src/geo/geo.contract';
 
 /** GET /api/v1/admin-units: the tree under the caller's jurisdiction. */
@@ -81,6 +81,16 @@ export function fetchGrids(adminUnitId: number, page: number, signal?: AbortSign
 
 export function fetchGrid(id: number, signal?: AbortSignal): Promise<GridFeature> {
   return api.get<GridFeature>(`/api/v1/grids/${id}`, { signal });
+}
+
+/** Replaces a grid's whole team; answers the grid as GET does. */
+export function saveGridTeam(id: number, members: TeamMember[]): Promise<GridFeature> {
+  return api.put<GridFeature>(`/api/v1/grids/${id}/members`, { members });
+}
+
+/** The grid workers whose jurisdiction holds an admin unit: who may join the team of a grid there. */
+export function gridWorkersCovering(adminUnitId: number, signal?: AbortSignal): Promise<User[]> {
+  return api.get<{ items: User[] }>('/api/v1/users', { query: { role: 'grid_worker', covering: adminUnitId, pageSize: 500 }, signal }).then((r) => r.items);
 }
 
 /** Outlines at a level inside an area; the browser revalidates them by ETag, so a repeat costs a 304. */
