@@ -32,9 +32,20 @@ export function findUserById(db: Conn, id: number): Promise<UserRecord | undefin
   return db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
 }
 
-export function findUsersById(db: Conn, ids: number[]): Promise<UserRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('users').select(userColumns).where('id', 'in', ids).execute();
+export async function findUsersById(db: Conn, ids: number[]): Promise<UserRecord[]> {
+  const found: UserRecord[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    found.push(...await db.selectFrom('users').select(userColumns).where('id', 'in', ids.slice(i, i + 1000)).execute());
+  }
+  return found;
+}
+
+export async function findUsersByUsername(db: Conn, usernames: string[]): Promise<UserRecord[]> {
+  const found: UserRecord[] = [];
+  for (let i = 0; i < usernames.length; i += 1000) {
+    found.push(...await db.selectFrom('users').select(userColumns).where('username', 'in', usernames.slice(i, i + 1000)).execute());
+  }
+  return found;
 }
 
 /** The active users behind these session token hashes, for the sessions that have not expired. */

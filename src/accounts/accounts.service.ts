@@ -249,11 +249,23 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
  */
 export async function teamAccounts(env: Env, ctx: RequestContext, ids: number[]): Promise<Map<number, TeamAccount>> {
   requireAccess(ctx.actor, 'users.read');
-  const found = new Map<number, TeamAccount>();
-  for (const user of await repo.findUsersById(env.db, ids)) {
+  return new Map((await asTeamAccounts(env, ctx.actor, await repo.findUsersById(env.db, ids))).map((a) => [a.id, a]));
+}
+
+/** The same, by username, for an import of grid members that names accounts. */
+export async function teamAccountsByUsername(env: Env, ctx: RequestContext, usernames: string[]): Promise<Map<string, TeamAccount>> {
+  requireAccess(ctx.actor, 'users.read');
+  const users = await repo.findUsersByUsername(env.db, usernames);
+  const accounts = new Map((await asTeamAccounts(env, ctx.actor, users)).map((a) => [a.id, a]));
+  return new Map(users.flatMap((u) => (accounts.has(u.id) ? [[u.username, accounts.get(u.id)!]] : [])));
+}
+
+async function asTeamAccounts(env: Env, actor: Actor, users: repo.UserRecord[]): Promise<TeamAccount[]> {
+  const found: TeamAccount[] = [];
+  for (const user of users) {
     const path = user.jurisdictionId === null ? '' : (await geo.unitPath(env, user.jurisdictionId)) ?? '';
-    if (user.role !== 'citizen' && inScope(ctx.actor, path)) {
-      found.set(user.id, { id: user.id, role: user.role, active: user.active, displayName: user.displayName, path });
+    if (user.role !== 'citizen' && inScope(actor, path)) {
+      found.push({ id: user.id, role: user.role, active: user.active, displayName: user.displayName, path });
     }
   }
   return found;

@@ -13,7 +13,8 @@ import { DEFAULT_HISTORY_CASES, seedDemo } from '../demo/demo.seed.js';
 import { CITIES, type CityKey } from '../demo/city-data.js';
 import { detectFormat, readImportFile } from '../geo/geo.import.js';
 import { exportAdminUnitsCsv, exportGridsGeoJson } from '../geo/geo.service.js';
-import { importGeography, type ImportKind } from '../geo/geo-write.service.js';
+import { importGeography, memberUsernames, type ImportKind } from '../geo/geo-write.service.js';
+import { teamAccountsByUsername } from '../accounts/accounts.service.js';
 import { rebuildDailyCounts } from '../cases/cases.stats.daily.js';
 import { userCommands } from './users.js';
 
@@ -117,7 +118,8 @@ program.command('import')
     await withInstance(async ({ env }) => {
       const rows = await readImportFile(content, detectFormat(content, file));
       const bar = progressBar();
-      const result = await importGeography(env, { actor: CLI_ACTOR }, kind as ImportKind, rows, (done, total) => bar.update('checking grids', done, total))
+      const accounts = kind === 'grid-members' ? await teamAccountsByUsername(env, { actor: CLI_ACTOR }, memberUsernames(rows)) : undefined;
+      const result = await importGeography(env, { actor: CLI_ACTOR }, kind as ImportKind, rows, { accounts, onProgress: (done, total) => bar.update('checking grids', done, total) })
         .finally(() => bar.stop());
       console.log(`Imported ${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.removed} removed.`);
     });

@@ -9,7 +9,7 @@ import * as repo from './geo.repo.js';
 import type { AdminLevel, GridMemberRecord } from './geo.repo.js';
 import { text, type ImportRow } from './geo.import.js';
 import { checkGridSet, geometryProblems, type ProposedGrid } from './grid-rules.js';
-import { SINGLE_ROLES } from './grid-team.js';
+import { accountProblem, SINGLE_ROLES, type TeamAccount } from './grid-team.js';
 import { LEVELS } from './geo.service.js';
 
 /** Writes to the geography: imports checked as a whole, and the generator's bulk writes. */
@@ -20,18 +20,26 @@ import type { ImportKind, ImportResult } from './geo.contract.js';
 
 export type { ImportKind, ImportResult };
 
-/** Checks and applies one import file's rows as a whole: any problem rejects every row. */
-export async function importGeography(
-  env: Env, ctx: RequestContext, kind: ImportKind, rows: ImportRow[],
+export interface ImportOptions {
   /** Told how far the geometric checks of a grid import have got, for a progress bar. */
-  onProgress?: (checked: number, total: number) => void,
-): Promise<ImportResult> {
+  onProgress?: (checked: number, total: number) => void;
+  /** The accounts that grid-member rows name by `username` (see memberUsernames), as the accounts module tells them. */
+  accounts?: ReadonlyMap<string, TeamAccount>;
+}
+
+/** The usernames grid-member rows link to, for the caller to look up before the import. */
+export function memberUsernames(rows: ImportRow[]): string[] {
+  return [...new Set(rows.map((r) => text(r.props, 'username')).filter((u): u is string => !!u))];
+}
+
+/** Checks and applies one import file's rows as a whole: any problem rejects every row. */
+export async function importGeography(env: Env, ctx: RequestContext, kind: ImportKind, rows: ImportRow[], options: ImportOptions = {}): Promise<ImportResult> {
   requireAccess(ctx.actor, 'geo.import');
   if (rows.length === 0) throw new ValidationError('file', 'the file has no rows');
   const state = await geoState(env.db).fresh();
   const result = kind === 'admin-units' ? await importAdminUnits(env, ctx, rows)
-    : kind === 'grids' ? await importGrids(env, ctx, rows, state, onProgress)
-    : await importGridMembers(env, ctx, rows);
+    : kind === 'grids' ? await importGrids(env, ctx, rows, state, options.onProgress)
+    : await importGridMembers(env, ctx, rows, options.accounts ?? new Map());
   state.invalidate();
   return result;
 }
@@ -203,7 +211,7 @@ const MEMBER_ROLES: Record<string, GridMemberRecord['role']> = {
 };
 const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
 
-async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[]): Promise<ImportResult> {
+async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[], accounts: ReadonlyMap<string, TeamAccount>): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);
   const gridCodes = [...new Set(rows.map((r) => text(r.props, 'grid_code')).filter((c): c is string => !!c))];
   const grids = await repo.findGridIdsByCode(env.db, gridCodes);
@@ -215,7 +223,8 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     const p: string[] = [];
     const gridCode = text(row.props, 'grid_code');
     const roleText = text(row.props, 'role');
-    const name = text(row.props, 'name');
+    const username = text(row.props, 'username');
+    let name = text(row.props, 'name');
     const phone = text(row.props, 'phone');
     const organization = text(row.props, 'organization');
     const grid = gridCode ? grids.get(gridCode) : undefined;
@@ -224,6 +233,13 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     const roleKey = roleText?.toLowerCase();
     const role = roleKey && Object.hasOwn(MEMBER_ROLES, roleKey) ? MEMBER_ROLES[roleKey] : undefined;
     if (!role) p.push(`role must be one of worker, leader, police_officer, judge, prosecutor, lawyer`);
+    // A worker named by her account is the one who verifies the grid's cases on site.
+    const account = username ? accounts.get(username) : undefined;
+    if (username && role && grid) {
+      const problem = accountProblem(account, role, grid.path, `username ${username}`);
+      if (problem) p.push(problem);
+      else name ||= account!.displayName;
+    }
     checkName(name, 50, p);
     if (phone && !PHONE.test(phone)) p.push('phone must be 5–20 digits');
     if (organization && organization.length > 100) p.push('organization is longer than 100 characters');
@@ -234,7 +250,7 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     }
     if (p.length) problems.push({ index: row.index, code: gridCode, problems: p });
     else {
-      members.push({ gridId: grid!.id, role: role!, name: name!, organization: organization ?? null, phoneEnc: env.cipher.encryptOptional(phone), userId: null });
+      members.push({ gridId: grid!.id, role: role!, name: name!, organization: organization ?? null, phoneEnc: env.cipher.encryptOptional(phone), userId: account?.id ?? null });
       memberPaths.push(grid!.path);
     }
   }
@@ -245,7 +261,7 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     await repo.insertGridMembers(trx, members);
     await recordAudit(trx, ctx, members.map((m, i) => ({
       action: 'grid_member.set', targetType: 'grid', targetId: m.gridId, scopePath: memberPaths[i],
-      after: { role: m.role, name: m.name, organization: m.organization, phone: m.phoneEnc ? 'encrypted' : null },
+      after: { role: m.role, name: m.name, organization: m.organization, userId: m.userId, phone: m.phoneEnc ? 'encrypted' : null },
     })));
   });
   return { kind: 'grid-members', rows: rows.length, created: members.length, updated: 0, removed: 0 };

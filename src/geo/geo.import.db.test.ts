@@ -8,7 +8,7 @@ import { loadConfig } from '../core/config.js';
 import type { ImportProblem } from '../core/errors.js';
 import { bbox, pointInArea, type Area } from './geometry.js';
 import { mulberry32, subdivide } from './tiling.js';
-import { exportGridsGeoJson } from './geo.service.js';
+import { exportGridsGeoJson, worksGrid } from './geo.service.js';
 import type { Actor } from '../core/access.js';
 
 // One seeded instance for the whole file: seeding takes seconds. Tests that change the
@@ -591,6 +591,31 @@ describe('grid-member import', () => {
     // 张三, 李四, 王五 and 周九 have phones.
     expect(reads).toHaveLength(4);
     expect(reads[0]).toEqual({ actor_name: 'admin', target_type: 'grid_member' });
+  });
+
+  it('links a worker to her account by a username column, so that she works the grid, and refuses accounts it cannot link', async () => {
+    const { community_id: communityId } = await t.env.db.selectFrom('grids').select('community_id').where('id', '=', gridId).executeTakeFirstOrThrow();
+    const made = await t.as(tokens.admin)({
+      method: 'POST', url: '/api/v1/users',
+      payload: { username: 'imported_worker', displayName: '导入的网格员', password: 'import-pass-1', role: 'grid_worker', jurisdictionId: communityId },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const header = [...MEMBER_HEADER, 'username'];
+    const res = await upload(tokens.admin, 'grid-members', csv(header, [[GRID, '网格员', '', '13812345678', '', 'imported_worker'], [...members[2], '']]), CSV);
+    expect(res.statusCode, res.body).toBe(201);
+    const stored = await t.env.db.selectFrom('grid_members').select(['role', 'name', 'user_id']).where('grid_id', '=', gridId).orderBy('id').execute();
+    expect(stored).toEqual([{ role: 'worker', name: '导入的网格员', user_id: made.json().id }, { role: 'leader', name: '王五', user_id: null }]);
+    expect(await worksGrid(t.env, made.json().id, gridId)).toBe(true);
+
+    for (const [username, pattern] of [
+      ['nobody_here', /username nobody_here is not an active account in your jurisdiction/],
+      ['dispatcher', /a grid worker's account needs the grid_worker role; username dispatcher has dispatcher/],
+    ] as const) {
+      const problems = await rejected(() => upload(tokens.admin, 'grid-members', csv(header, [[GRID, '网格员', '', '', '', username]]), CSV));
+      expectProblem(problems, 1, GRID, pattern);
+    }
+    // Put the file's members back, for the tests that read them.
+    expect((await upload(tokens.admin, 'grid-members', csv(MEMBER_HEADER, members), CSV)).statusCode).toBe(201);
   });
 
   it.each([

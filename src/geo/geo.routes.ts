@@ -7,7 +7,7 @@ import { boundaryCollection, boundaryTag, mapSettings, type BoundaryQuery as Bou
 import * as geo from './geo.service.js';
 import * as geoWrite from './geo-write.service.js';
 import { setGridTeam, type TeamMember } from './grid-team.js';
-import { teamAccounts } from '../accounts/accounts.service.js';
+import { teamAccounts, teamAccountsByUsername } from '../accounts/accounts.service.js';
 import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
 import type { Static } from 'typebox';
 
@@ -91,7 +91,8 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     const file = await readUpload(request, env.config.importMaxBytes);
     const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename, file.mediaType);
     const rows = await readImportFile(file.content, format);
-    const result = await geoWrite.importGeography(env, request.ctx, query.kind, rows);
+    const accounts = query.kind === 'grid-members' ? await teamAccountsByUsername(env, request.ctx, geoWrite.memberUsernames(rows)) : undefined;
+    const result = await geoWrite.importGeography(env, request.ctx, query.kind, rows, { accounts });
     return reply.status(201).send(result);
   });
 }

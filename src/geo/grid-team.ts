@@ -23,6 +23,18 @@ export interface TeamAccount {
 }
 
 /**
+ * Why an account cannot take a place on a grid's team, or null when it can: it must be active and
+ * within the caller's reach (else the accounts module left it out), a worker's must be a grid
+ * worker's, and its jurisdiction must hold the grid.
+ */
+export function accountProblem(account: TeamAccount | undefined, role: TeamMember['role'], gridPath: string, who: string): string | null {
+  if (!account?.active) return `${who} is not an active account in your jurisdiction`;
+  if (role === 'worker' && account.role !== 'grid_worker') return `a grid worker's account needs the grid_worker role; ${who} has ${account.role}`;
+  if (!gridPath.startsWith(account.path)) return `the jurisdiction of ${who} does not hold this grid`;
+  return null;
+}
+
+/**
  * Sets a grid's whole team at once: its workers, leader and liaisons. A worker named by her
  * account is the one who verifies the grid's cases on site (geo.worksGrid), so an account must
  * be an active grid worker whose jurisdiction holds the grid; liaisons, often from other
@@ -44,12 +56,11 @@ export async function setGridTeam(env: Env, ctx: RequestContext, gridId: number,
     let name = m.name?.trim();
     if (m.userId !== undefined) {
       const account = accounts.get(m.userId);
-      if (!account?.active) throw new ValidationError(`${field}.userId`, `user ${m.userId} is not an active account in your jurisdiction`);
-      if (m.role === 'worker' && account.role !== 'grid_worker') throw new ValidationError(`${field}.userId`, `a grid worker's account needs the grid_worker role; ${account.role} has another`);
-      if (!grid.path.startsWith(account.path)) throw new ValidationError(`${field}.userId`, `the jurisdiction of user ${m.userId} does not hold this grid`);
-      if (linked.has(`${m.role}/${m.userId}`)) throw new ValidationError(`${field}.userId`, `user ${m.userId} is named twice as ${m.role}`);
+      const problem = accountProblem(account, m.role, grid.path, `user ${m.userId}`)
+        ?? (linked.has(`${m.role}/${m.userId}`) ? `user ${m.userId} is named twice as ${m.role}` : null);
+      if (problem) throw new ValidationError(`${field}.userId`, problem);
       linked.add(`${m.role}/${m.userId}`);
-      name ||= account.displayName;
+      name ||= account!.displayName;
     }
     if (!name) throw new ValidationError(`${field}.name`, 'give the name, or the userId of the account');
     return { gridId, role: m.role, name, organization: m.organization?.trim() || null, phoneEnc: env.cipher.encryptOptional(m.phone || null), userId: m.userId ?? null };
