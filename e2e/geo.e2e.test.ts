@@ -46,7 +46,7 @@ describe('the geography', () => {
     await shot(page, 'map');
   });
 
-  it("changes a grid's team: a new grid worker by her account, and a lawyer by name", async () => {
+  it("changes a grid's team: a new grid worker by her account beside the others, and a lawyer by name", async () => {
     const { page } = b;
     const gridId = Number(new URL(page.url()).searchParams.get('grid'));
     const admin = await Api.as(b.baseURL, 'admin');
@@ -58,7 +58,9 @@ describe('the geography', () => {
     const detail = page.getByRole('region', { name: `网格：${grid.properties.name}` });
     await detail.getByRole('button', { name: '编辑网格人员' }).click();
     const form = detail.getByRole('form', { name: `编辑 ${grid.properties.name} 的人员` });
-    for (const remove of await form.getByRole('button', { name: /^移除 / }).all()) await remove.click();
+    // The demo grid_worker works this grid, and later files need her there: the new worker joins her.
+    const before = await form.getByRole('button', { name: /^移除 / }).count();
+    expect(before).toBeGreaterThan(0);
     const pick = form.getByLabel('添加网格员');
     await expect.poll(() => pick.locator('option').allTextContents()).toContain(`新来的网格员（${username}）`);
     await pick.selectOption({ label: `新来的网格员（${username}）` });
@@ -72,7 +74,8 @@ describe('the geography', () => {
     await expect.poll(() => detail.textContent()).toContain('新来的网格员');
     expect(await detail.textContent()).toContain('王律师 · 江海律师事务所');
     const saved = await admin.get<{ properties: { workers: { userId: number }[] } }>(`/api/v1/grids/${gridId}`);
-    expect(saved.properties.workers.map((w) => w.userId)).toEqual([worker.id]);
+    expect(saved.properties.workers).toHaveLength(before + 1);
+    expect(saved.properties.workers.at(-1)!.userId).toBe(worker.id);
   });
 
   it('lists every rejected row of a bad import, and imports nothing', async () => {
