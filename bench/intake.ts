@@ -32,6 +32,11 @@ export interface IntakeFigures {
    * /metrics): a long stall there (background work holding the one thread) holds every request.
    */
   loopLagMs: { p99: number; max: number };
+  /**
+   * The same requests with a point outside the city, refused with a 400 after parsing, signing in,
+   * validating and locating, before anything is written: the most this server answers that request.
+   */
+  refusedPerSec: number;
 }
 
 const TICK = 100; // clock ticks per second in /proc; Linux fixes it at 100 on every architecture Node runs on here.
@@ -144,10 +149,11 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
     const points = cityPoints(2000);
     // A hotline call as operators file it: classified, so intake also routes it and looks for duplicates.
     const categories = ['E0102', 'E0103', 'E0110'];
-    const bodies = points.map((p, i) => JSON.stringify({
+    const bodyOf = (p: { lon: number; lat: number }, i: number) => JSON.stringify({
       channel: 'hotline', requestType: 'complaint', categoryCode: categories[i % categories.length],
       description: `路边垃圾堆积无人清理 #${i}`, location: p, reporter: { phone: '13812345678' },
-    }));
+    });
+    const bodies = points.map(bodyOf);
     let next = 0;
     const request: autocannon.Request = {
       method: 'POST',
@@ -170,6 +176,12 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
     };
     const fixedRate = 500;
     const steady = await cannon({ url: base, connections: 16, duration: seconds, overallRate: fixedRate, requests: [request] });
+    const outside = points.map((p, i) => bodyOf({ lon: p.lon + 50, lat: p.lat }, i));
+    const refused = await cannon({
+      url: base, connections: 32, duration: Math.min(seconds, 5),
+      requests: [{ ...request, setupRequest: (req) => ({ ...req, body: outside[next++ % outside.length] }) }],
+    });
+    if (refused['4xx'] !== refused.requests.total) throw new Error(`the refused requests were not all refused: ${refused['4xx']} of ${refused.requests.total}`);
     server.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
     server = undefined;
@@ -179,7 +191,7 @@ export async function benchIntake(root: string, adminUrl: string, seconds: numbe
       casesPerSec, p99Ms: max.latency.p99, errors: max.non2xx + max.errors,
       rawInsertsPerSec: raw, ratio: casesPerSec / raw,
       p99AtFixedRateMs: steady.latency.p99, fixedRate, fixedRateAchieved: steady['2xx'] / seconds,
-      cores, commitsPerCase: commits / Math.max(1, max['2xx']), loopLagMs,
+      cores, commitsPerCase: commits / Math.max(1, max['2xx']), loopLagMs, refusedPerSec: refused['4xx'] / refused.duration,
     };
   } finally {
     server?.kill('SIGKILL');

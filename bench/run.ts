@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     line('cores busy at full load: server / PostgreSQL / load', `${intake.cores.server.toFixed(2)} / ${intake.cores.postgres.toFixed(2)} / ${intake.cores.load.toFixed(2)}`);
     line('commits per case at full load', intake.commitsPerCase.toFixed(3));
     line('server event-loop lag at full load, p99 / max (ms)', `${intake.loopLagMs.p99.toFixed(1)} / ${intake.loopLagMs.max.toFixed(1)}`);
+    line('the same refused before any write (400/s)', `${Math.round(intake.refusedPerSec).toLocaleString('en')} (ratio to raw ${(intake.refusedPerSec / intake.rawInsertsPerSec).toFixed(2)})`);
   }
   const memory: MemoryFigure[] = [];
   for (const backend of runs('memory') ? (['postgres', 'pglite'] as const) : []) {
