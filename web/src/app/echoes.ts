@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 
 /**
  * For a form that writes its choices to the address and follows the address when it changes
@@ -23,4 +23,27 @@ export function useOwnEchoes<T>(value: T, same: (a: T, b: T) => boolean, take: (
     // Choosing what the address already says changes nothing, and nothing will echo.
     if (pending.length > 0 || !same(choice, value)) setPending((p) => [...p, choice]);
   };
+}
+
+/**
+ * A filter form over the address: its draft starts from the address and follows it when it changes
+ * under the form, but not on the late echoes of the form's own queries, which would take back what
+ * the user chose since. `submit` writes the draft to the address; `clear` empties both.
+ */
+export function useAddressDraft<D>(
+  params: URLSearchParams, draftOf: (params: URLSearchParams) => D, paramsOf: (draft: D) => URLSearchParams, onApply: (params: URLSearchParams) => void,
+) {
+  const [draft, setDraft] = useState(() => draftOf(params));
+  const sent = useOwnEchoes(params.toString(), (a, b) => a === b, (outside) => setDraft(draftOf(new URLSearchParams(outside))));
+  const apply = (next: URLSearchParams) => {
+    sent(next.toString());
+    onApply(next);
+  };
+  const set = (change: Partial<D>) => setDraft((d) => ({ ...d, ...change }));
+  const submit = (e: FormEvent) => { e.preventDefault(); apply(paramsOf(draft)); };
+  const clear = () => {
+    setDraft(draftOf(new URLSearchParams()));
+    apply(new URLSearchParams());
+  };
+  return { draft, set, submit, clear };
 }

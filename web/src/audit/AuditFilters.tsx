@@ -1,6 +1,5 @@
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useOwnEchoes } from '../app/echoes';
+import { useAddressDraft } from '../app/echoes';
 import { dayEnd, dayOf, dayStart } from '../cases/case-query';
 import { Button, Select, TextField } from '../ui';
 import { ACTION_FAMILIES, TARGET_TYPES } from './labels';
@@ -40,19 +39,7 @@ function paramsOf(d: Draft): URLSearchParams {
 /** What an auditor narrows the trail by: a kind of action, who acted, one record, and days. */
 export function AuditFilters({ params, onApply }: { params: URLSearchParams; onApply: (params: URLSearchParams) => void }) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState(() => draftOf(params));
-  // Follows the address when it changes under the form (back, a link), but not the late echoes of its own choices.
-  const sent = useOwnEchoes(params.toString(), (a, b) => a === b, (outside) => setDraft(draftOf(new URLSearchParams(outside))));
-  const apply = (next: URLSearchParams) => {
-    sent(next.toString());
-    onApply(next);
-  };
-  const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
-  const submit = (e: FormEvent) => { e.preventDefault(); apply(paramsOf(draft)); };
-  const clear = () => {
-    setDraft(draftOf(new URLSearchParams()));
-    apply(new URLSearchParams());
-  };
+  const { draft, set, submit, clear } = useAddressDraft(params, draftOf, paramsOf, onApply);
   // A family from the address that the list does not offer (one exact action, from a link) stays choosable.
   const families = ACTION_FAMILIES.includes(draft.action) || !draft.action ? ACTION_FAMILIES : [...ACTION_FAMILIES, draft.action];
   return (

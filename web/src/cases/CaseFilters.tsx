@@ -1,7 +1,7 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES } from '../api/types';
-import { useOwnEchoes } from '../app/echoes';
+import { useAddressDraft } from '../app/echoes';
 import { Button, Select, TextField } from '../ui';
 import { areaTree } from './api';
 import { areaOptions } from './area-options';
@@ -75,22 +75,9 @@ export interface CaseFiltersProps {
 /** The list's filters: state, category, channel, area, department, overdue, dates, and a ticket number or words. */
 export function CaseFilters({ params, onApply, categories, departments }: CaseFiltersProps) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState(() => draftOf(params));
-  // The address may change under the form (back, a link, the pager): take that in, but not the late
-  // echoes of its own queries, which would take back what the user chose since.
-  const sent = useOwnEchoes(params.toString(), (a, b) => a === b, (outside) => setDraft(draftOf(new URLSearchParams(outside))));
-  const apply = (next: URLSearchParams) => {
-    sent(next.toString());
-    onApply(next);
-  };
+  const { draft, set, submit, clear } = useAddressDraft(params, draftOf, paramsOf, onApply);
   const areas = useLoad(() => areaTree(), []);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
-  const set = (change: Partial<FilterDraft>) => setDraft((d) => ({ ...d, ...change }));
-  const submit = (e: FormEvent) => { e.preventDefault(); apply(paramsOf(draft)); };
-  const clear = () => {
-    setDraft(draftOf(new URLSearchParams()));
-    apply(new URLSearchParams());
-  };
   const statusOptions = [{ value: 'open', label: t('cases.filter.open') }, ...CASE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))];
   return (
     <form className="case-filters" onSubmit={submit} role="search" aria-label={t('cases.filter.title')}>
