@@ -127,3 +127,22 @@ export async function signIn(page: Page, username: string, password = 'demo'): P
   await page.locator('form button[type="submit"]').click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
+
+/** What a step may take on a slow phone: twenty times slower on a loaded CI machine is more than the default ten seconds. */
+export const SLOW_STEP = { timeout: 30_000 } as const;
+
+/**
+ * Runs `steps` with the page's CPU twenty times slower, as on a slow phone, where the router renders
+ * a navigation late: the races between a user's quick choices and those late renders show up here.
+ * The speed comes back whatever happens, so that one failure does not slow every later test.
+ */
+export async function onASlowPhone(page: Page, steps: () => Promise<void>): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+  try {
+    await steps();
+  } finally {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+  }
+}

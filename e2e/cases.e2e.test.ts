@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { SCREENSHOT_DIR, shot, signIn, useBrowser } from './browser.js';
+import { onASlowPhone, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, type Point } from './cases-fixtures.js';
 
 interface Made { id: number; ticketNo: string }
@@ -163,7 +163,7 @@ describe('the case screens', () => {
     await page.emulateMedia({ media: 'screen' });
   });
 
-  it('lists cases with filters in the address, finds one by its ticket number, and pages', async () => {
+  it('lists cases with filters in the address, finds one by its ticket number, and pages', { timeout: 120_000 }, async () => {
     const { page } = b;
     await page.goto('/cases');
     await page.getByRole('row').nth(1).waitFor();
@@ -179,13 +179,11 @@ describe('the case screens', () => {
     expect(await page.locator('tbody tr').textContent()).toContain('已派遣');
     // On a slow phone the cleared address renders late, after the next filters are chosen: it must not
     // take them back.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-    await page.getByRole('button', { name: '清除条件' }).click();
-    await page.getByLabel('状态').selectOption('dispatched');
-    await page.getByLabel('仅看已超期').check();
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await cdp.detach();
+    await onASlowPhone(page, async () => {
+      await page.getByRole('button', { name: '清除条件' }).click(SLOW_STEP);
+      await page.getByLabel('状态').selectOption('dispatched', SLOW_STEP);
+      await page.getByLabel('仅看已超期').check(SLOW_STEP);
+    });
     await expect.poll(() => new URL(page.url()).search).toBe('');
     expect(await page.getByLabel('工单号或关键词').inputValue()).toBe('');
     expect(await page.getByLabel('状态').inputValue()).toBe('dispatched');

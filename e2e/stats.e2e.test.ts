@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shot, signIn, useBrowser } from './browser.js';
+import { onASlowPhone, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 
 describe('the figures', () => {
   const b = useBrowser();
@@ -27,15 +27,13 @@ describe('the figures', () => {
     await expect.poll(caption).not.toBe(before);
     // A slow phone: the address's new periods render late, after the user has picked another and
     // turned to custom days; those late renders must not take the custom days away.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-    await page.getByLabel('统计周期').selectOption('thisMonth');
-    await page.getByLabel('统计周期').selectOption('thisYear');
-    await page.getByLabel('统计周期').selectOption('custom');
-    await page.waitForURL(/period=thisYear/);
-    await expect.poll(() => page.locator('.muted[aria-live]').textContent()).toMatch(/年1月1日 至/);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await cdp.detach();
+    await onASlowPhone(page, async () => {
+      await page.getByLabel('统计周期').selectOption('thisMonth', SLOW_STEP);
+      await page.getByLabel('统计周期').selectOption('thisYear', SLOW_STEP);
+      await page.getByLabel('统计周期').selectOption('custom', SLOW_STEP);
+      await page.waitForURL(/period=thisYear/, SLOW_STEP);
+      await expect.poll(() => page.locator('.muted[aria-live]').textContent(), SLOW_STEP).toMatch(/年1月1日 至/);
+    });
     expect(await page.getByLabel('统计周期').inputValue()).toBe('custom');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.locator('.period-picker .field-error').first().textContent()).toBe('请填写开始和结束日期。');
@@ -120,12 +118,10 @@ describe('the figures', () => {
     await page.goto('/stats');
     await expect.poll(caption).toMatch(/^按部门绩效统计/);
     // The period's new address renders late; the dimension chosen meanwhile must not take it back.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
-    await page.getByLabel('统计周期').selectOption('thisYear');
-    await page.getByLabel('统计维度').selectOption('channel');
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await cdp.detach();
+    await onASlowPhone(page, async () => {
+      await page.getByLabel('统计周期').selectOption('thisYear', SLOW_STEP);
+      await page.getByLabel('统计维度').selectOption('channel', SLOW_STEP);
+    });
     await expect.poll(caption).toMatch(/^按渠道绩效统计/);
     const address = new URL(page.url());
     expect([address.searchParams.get('period'), address.searchParams.get('groupBy')]).toEqual(['thisYear', 'channel']);
