@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ROLES } from '../core/access.js';
+import { PHONE_PATTERN } from '../core/phone.js';
 
 export const Username = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' });
 
@@ -18,7 +19,7 @@ export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
 const Jurisdiction = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'admin unit; null for the whole instance' });
 const DepartmentId = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'required for department handlers' });
-const Phone = Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()]);
+const Phone = Type.Union([Type.String({ pattern: PHONE_PATTERN }), Type.Null()]);
 
 export const NewUserBody = Type.Object({
   username: Username,

@@ -6,6 +6,7 @@ import { AppError, ValidationError } from '../core/errors.js';
 import { createPublicCase, getPublicCase, rateCase } from './cases.public.js';
 import { Location } from './cases.schema.js';
 import { REQUEST_TYPES } from './cases.service.js';
+import { PHONE_PATTERN } from '../core/phone.js';
 
 /**
  * Citizen self-service without an account (随手拍): a simple arithmetic challenge, a report
@@ -28,7 +29,7 @@ const PublicCaseBody = Type.Object({
   address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   reporter: Type.Optional(Type.Object({
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$', description: 'digits, optionally with +, spaces or dashes' })),
+    phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'digits, optionally with +, spaces or dashes' })),
   }, { additionalProperties: false, description: 'optional; kept encrypted and never shown publicly' })),
   challenge: Type.Object({
     id: Type.String({ minLength: 1, maxLength: 400 }),

@@ -2,11 +2,12 @@ import { Type } from 'typebox';
 import { ACTIONS } from './cases.workflow.js';
 import { DEPARTMENT_KINDS } from './taxonomy.js';
 import { CHANNELS, REQUEST_TYPES, TRIAGES, URGENCIES } from './cases.service.js';
+import { PHONE_PATTERN } from '../core/phone.js';
 
 /** JSON schemas of the case routes; doc strings become the OpenAPI descriptions. */
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$', description: 'digits, optionally with +, spaces or dashes' });
+const Phone = Type.String({ pattern: PHONE_PATTERN, description: 'digits, optionally with +, spaces or dashes' });
 const CategoryCode = Type.String({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9]+$' });
 
 export const Location = Type.Object({

@@ -17,6 +17,7 @@ import { LEVELS } from './geo.service.js';
 const CODE = /^[0-9A-Za-z_-]{1,32}$/;
 
 import type { ImportKind, ImportResult } from './geo.contract.js';
+import { PHONE } from '../core/phone.js';
 
 export type { ImportKind, ImportResult };
 
@@ -209,7 +210,6 @@ const MEMBER_ROLES: Record<string, GridMemberRecord['role']> = {
   prosecutor: 'prosecutor', 检察官: 'prosecutor',
   lawyer: 'lawyer', 律师: 'lawyer',
 };
-const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
 
 async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[], accounts: ReadonlyMap<string, TeamAccount>): Promise<ImportResult> {
   const prefix = scopePrefix(ctx.actor!);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { TEAM_ROLES } from './geo.contract.js';
+import { PHONE_PATTERN } from '../core/phone.js';
 
 /** JSON schemas of the geography routes; doc strings become the OpenAPI descriptions. */
 
@@ -46,6 +47,6 @@ export const GridTeamBody = Type.Object({
     userId: Type.Optional(Type.Integer({ minimum: 1, description: 'the staff account of the person: required for a worker who verifies the grid\'s cases' })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'defaults to the account\'s name' })),
     organization: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$' }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Type.String({ pattern: PHONE_PATTERN }), Type.Null()])),
   }, { additionalProperties: false }), { maxItems: 50, description: 'the whole team: it replaces the grid\'s present one' }),
 }, { additionalProperties: false });

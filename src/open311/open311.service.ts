@@ -6,6 +6,7 @@ import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import type { Submission } from './open311.form.js';
 import type { RequestsQuery, UpdatesQuery } from './open311.schema.js';
+import { PHONE } from '../core/phone.js';
 
 /**
  * The GeoReport v2 adapter over cases (wiki.open311.org/GeoReport_v2, with mySociety's
@@ -148,7 +149,6 @@ function readAttributes(fields: Map<string, string[]>) {
   return out;
 }
 
-const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CJK = /^[\u3400-\u9fff·]+$/;
 

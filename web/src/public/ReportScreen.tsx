@@ -9,13 +9,13 @@ import { PointField, type PickedPoint } from './PointField';
 import { ReceiptPanel } from './ReceiptPanel';
 import { ServiceSelect } from './ServiceSelect';
 import './public.css';
+import { PHONE } from '../../../src/core/phone';
 
 const REQUEST_TYPES = ['report', 'complaint', 'help', 'inquiry', 'suggestion'] as const;
 const PHOTO_MAX = 10 * 1024 * 1024;
 
 type Problem = 'description' | 'point' | 'challenge' | 'photos' | 'phone';
 /** As the server checks it: digits, optionally with +, spaces or dashes. */
-const PHONE = /^\+?[0-9][0-9 -]{4,19}$/;
 
 /** 我要反映 (随手拍): a citizen reports a problem with a point and photos, without an account. */
 export default function ReportScreen() {
