@@ -226,15 +226,13 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
   const next = { displayName: change.displayName ?? user.displayName, role, jurisdictionId, departmentId, active: change.active ?? user.active };
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== user[k]);
   if (changed.length === 0 && change.phone === undefined) return getUser(env, ctx, id);
+  const delta = Object.fromEntries(changed.map((k) => [k, next[k]]));
   // The phone is personal data: the audit says whether there is one, never what it is.
   const phoneNow = (enc: string | null) => (enc === null ? null : 'set');
   const before = { ...Object.fromEntries(changed.map((k) => [k, user[k]])), ...(change.phone !== undefined ? { phone: phoneNow(user.phoneEnc) } : {}) };
-  const after = { ...Object.fromEntries(changed.map((k) => [k, next[k]])), ...(change.phone !== undefined ? { phone: phoneNow(change.phone) } : {}) };
+  const after = { ...delta, ...(change.phone !== undefined ? { phone: phoneNow(change.phone) } : {}) };
   await env.db.transaction().execute(async (trx) => {
-    await repo.updateUser(trx, id, {
-      ...Object.fromEntries(changed.map((k) => [k, next[k]])),
-      ...(change.phone !== undefined ? { phoneEnc: env.cipher.encryptOptional(change.phone) } : {}),
-    });
+    await repo.updateUser(trx, id, { ...delta, ...(change.phone !== undefined ? { phoneEnc: env.cipher.encryptOptional(change.phone) } : {}) });
     if (!next.active) await repo.deleteSessionsOfUser(trx, id);
     // A user moved between areas is recorded in both, so that the auditors of each see the move.
     const scopes = path === user.path ? [path] : [user.path, path];
