@@ -133,8 +133,14 @@ describe('the geography', () => {
     page.on('request', track);
     page.on('requestfinished', done);
     page.on('requestfailed', done);
+    // The reload starts a render after the success shows, so an empty `pending` alone can come too early:
+    // wait for the tree's and the open grid's answers first, which the same render asks for with the rest.
+    const gridId = new URL(page.url()).searchParams.get('grid');
+    const reloaded = Promise.all(['/api/v1/admin-units', ...(gridId ? [`/api/v1/grids/${gridId}`] : [])]
+      .map((path) => page.waitForResponse((r) => new URL(r.url()).pathname === path)));
     await page.getByRole('button', { name: '上传并导入' }).click();
     await expect.poll(() => page.locator('.import-panel [role="status"]').first().textContent()).toContain('导入成功：共 1 行');
+    await reloaded;
     await expect.poll(() => pending.size).toBe(0);
     page.off('request', track);
     page.off('requestfinished', done);
