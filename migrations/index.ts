@@ -14,6 +14,7 @@ import * as caseDuplicateIndex from './202611241700_case_duplicate_index.js';
 import * as caseDailyCounts from './202611241800_case_daily_counts.js';
 import * as notificationCaseIndex from './202611241900_notification_case_index.js';
 import * as auditLookups from './202611242000_audit_lookups.js';
+import * as notificationReporterIndex from './202611250300_notification_reporter_index.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '202611241800_case_daily_counts': caseDailyCounts,
   '202611241900_notification_case_index': notificationCaseIndex,
   '202611242000_audit_lookups': auditLookups,
+  '202611250300_notification_reporter_index': notificationReporterIndex,
 };

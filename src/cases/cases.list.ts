@@ -26,7 +26,7 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
     if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit');
   }
   return {
-    pathPrefix, adminUnitPath, unitPaths: await fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
+    pathPrefix, adminUnitPath, unitPaths: await geo.fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
     overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
     closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined, closedTo: q.closedTo ? new Date(q.closedTo) : undefined,
     due: duePeriod(q), now,
@@ -41,13 +41,3 @@ function duePeriod(q: CaseQuery): CaseFilter['due'] {
   return { from: new Date(q.dueFrom), to: new Date(q.dueTo) };
 }
 
-/** A township has a dozen or two units under it, a district hundreds: past this, one ordered walk beats a merge. */
-export const FEW_UNITS = 32;
-
-/** The paths of every unit under a prefix, when there are few of them. */
-async function fewUnitPaths(env: Env, prefix: string): Promise<string[] | undefined> {
-  if (prefix === '') return undefined;
-  const ids = await geo.unitIdsUnder(env, prefix);
-  if (ids.length === 0 || ids.length > FEW_UNITS) return undefined;
-  return (await Promise.all(ids.map((id) => geo.unitPath(env, id)))).filter((p): p is string => p !== null);
-}

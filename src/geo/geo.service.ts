@@ -147,6 +147,22 @@ export async function unitIdsUnder(env: Env, prefix: string): Promise<number[]> 
   return (await geoState(env.db).fresh()).unitIdsUnder(prefix);
 }
 
+/** A township has a dozen or two units under it, a district hundreds: past this, one ordered walk beats a merge. */
+export const FEW_UNITS = 32;
+
+/**
+ * The paths of every unit under a prefix, when there are few of them (a township, a community);
+ * undefined for a district or the city. Other modules read a small area's rows unit by unit, each
+ * path in its own index order, where one walk of the city's newest rows would pass over nearly all.
+ */
+export async function fewUnitPaths(env: Env, prefix: string): Promise<string[] | undefined> {
+  if (prefix === '') return undefined;
+  const state = await geoState(env.db).fresh();
+  const ids = state.unitIdsUnder(prefix);
+  if (ids.length === 0 || ids.length > FEW_UNITS) return undefined;
+  return ids.map((id) => state.units.get(id)?.path).filter((p): p is string => p !== undefined);
+}
+
 /** A unit and its ancestors, root first, for other modules. */
 export async function getAdminUnitChain(env: Env, id: number): Promise<AdminUnitRef[]> {
   return (await geoState(env.db).fresh()).chain(id).map(ref);

@@ -3,6 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import { testInstance, type TestInstance } from '../../test/app.js';
 import { polygonsOf, type Area } from '../geo/geometry.js';
 import { createPublicCase } from '../cases/cases.public.js';
+import { fewUnitPaths } from '../geo/geo.service.js';
+import { inbox } from './notify.repo.js';
 import { deliverDue } from './notify.service.js';
 import { smtpSender, webSender } from './notify.senders.js';
 
@@ -153,6 +155,63 @@ describe('notifications', () => {
     const first = await read(handler, `caseId=${created.id}&limit=2`);
     const next = await read(handler, `caseId=${created.id}&limit=2&beforeId=${first[1].id}`);
     expect([...first, ...next].map((m) => m.id)).toEqual(all.map((m) => m.id));
+  });
+
+  it("reads a small area's reporters unit by unit or its whole prefix in one walk, with the same pages either way", async () => {
+    const admin = t.as(await t.login('admin'));
+    const units = await t.env.db.selectFrom('admin_units').select(['id', 'path', 'level', 'parent_id']).execute();
+    const township = units.find((u) => u.level === 'township' && units.filter((c) => c.parent_id === u.id).length >= 2)!;
+    const [here, there] = units.filter((c) => c.parent_id === township.id);
+    const district = units.find((u) => u.id === township.parent_id)!;
+    const elsewhere = units.find((u) => u.level === 'community' && !u.path.startsWith(district.path))!;
+    expect(await fewUnitPaths(t.env, township.path)).toHaveLength(1 + units.filter((c) => c.parent_id === township.id).length);
+    const department = await t.env.db.selectFrom('departments').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const reader = async (username: string, jurisdictionId: number, role = 'dispatcher', departmentId?: number) => {
+      const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '读者', password: 'reader-pass', role, jurisdictionId, departmentId } });
+      expect(made.statusCode, made.body).toBe(201);
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'reader-pass' } });
+      return { as: t.as(login.json().token), id: made.json().id as number, path: units.find((u) => u.id === jurisdictionId)!.path, departmentId: departmentId ?? null };
+    };
+    const readers = [
+      await reader('outbox_community', here.id),
+      await reader('outbox_township', township.id),
+      await reader('outbox_district', district.id, 'department_handler', department.id),
+      await reader('outbox_city', units.find((u) => u.level === 'city')!.id),
+    ];
+    // Reporters' messages spread over two communities of the township and one far off, with a
+    // user's and a department's among them, interleaved in id order as a busy outbox has them.
+    const places = [here.path, there.path, elsewhere.path, township.path];
+    await t.env.db.insertInto('notifications').values(Array.from({ length: 40 }, (_, i) => ({
+      dedupe_key: `outbox-walk-${i}`, channel: i % 5 === 0 ? 'web' : 'sms', subject: '测试', body: `第 ${i} 条`, path: places[i % places.length],
+      user_id: i % 10 === 0 ? readers[i % 4].id : null, department_id: i % 10 === 5 ? department.id : null,
+    }))).execute();
+    const everything = await t.env.db.selectFrom('notifications').select(['id', 'user_id', 'department_id', 'path']).orderBy('id', 'desc').execute();
+
+    type Page = (beforeId?: number) => Promise<number[]>;
+    const walk = async (page: Page) => {
+      const seen: number[] = [];
+      for (let ids = await page(); ; ids = await page(ids.at(-1))) {
+        seen.push(...ids);
+        if (ids.length < 7) return seen;
+      }
+    };
+    for (const r of readers) {
+      for (const audience of [undefined, 'reporters', 'staff'] as const) {
+        const toReporters = (m: (typeof everything)[number]) => m.user_id === null && m.department_id === null && m.path!.startsWith(r.path);
+        const toStaff = (m: (typeof everything)[number]) => m.user_id === r.id || (r.departmentId !== null && m.department_id === r.departmentId);
+        const expected = everything.filter((m) => (audience !== 'staff' && toReporters(m)) || (audience !== 'reporters' && toStaff(m))).map((m) => m.id);
+        const overHttp: Page = async (beforeId) => {
+          const res = await r.as({ url: `/api/v1/notifications?limit=7${audience ? `&audience=${audience}` : ''}${beforeId ? `&beforeId=${beforeId}` : ''}` });
+          expect(res.statusCode).toBe(200);
+          return res.json().items.map((m: { id: number }) => m.id);
+        };
+        expect(await walk(overHttp), `${r.path} ${audience}`).toEqual(expected);
+        // A district of hundreds of units is read in one walk of its prefix; this city's are small, so ask for it.
+        const inOneWalk: Page = async (beforeId) => (await inbox(t.env.db, { userId: r.id, departmentId: r.departmentId, pathPrefix: r.path, limit: 7, beforeId, audience })).map((m) => m.id);
+        expect(await walk(inOneWalk), `${r.path} ${audience} in one walk`).toEqual(expected);
+      }
+    }
+    expect(everything.filter((m) => m.path?.startsWith(here.path) && m.user_id === null && m.department_id === null).length).toBeGreaterThan(7);
   });
 
   it('names the field of a bad outbox query', async () => {

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Db } from '../core/db.js';
 import type { DB, NotificationsTable } from '../core/db.types.js';
+import { escapeLike } from '../core/sql.js';
 
 type Conn = Db | Transaction<DB>;
 
@@ -45,23 +46,40 @@ export interface InboxFilter {
   departmentId: number | null;
   /** The caller's jurisdiction, for what reporters there were told; null for those who see none. */
   pathPrefix: string | null;
+  /** Every unit's path under pathPrefix, when they are few (geo.fewUnitPaths). */
+  unitPaths?: string[];
   limit: number;
   beforeId?: number;
   audience?: Audience;
   caseId?: number;
 }
 
-/** Messages for a user: addressed to them, to their department, or (for those who see a jurisdiction) to reporters there. */
-export function inbox(db: Conn, f: InboxFilter) {
-  let q = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId'])
-    .where((eb) => eb.or([
-      ...(f.audience !== 'reporters' ? [eb('user_id', '=', f.userId)] : []),
-      ...(f.audience !== 'reporters' && f.departmentId !== null ? [eb('department_id', '=', f.departmentId)] : []),
-      ...(f.audience !== 'staff' && f.pathPrefix !== null
-        ? [eb.and([eb('user_id', 'is', null), eb('department_id', 'is', null), eb('path', 'like', `${f.pathPrefix}%`)])]
-        : []),
-    ]));
-  if (f.caseId !== undefined) q = q.where('case_id', '=', f.caseId);
-  if (f.beforeId) q = q.where('id', '<', f.beforeId);
-  return q.orderBy('id', 'desc').limit(f.limit).execute();
+/**
+ * Messages for a user: addressed to them, to their department, or (for those who see a jurisdiction)
+ * to reporters there, newest first. Each kind is its own branch, read newest first through its own
+ * index and cut to the page before the branches are merged: one walk of the whole outbox would pass
+ * over every other area's and person's messages to find a community's few.
+ */
+export async function inbox(db: Conn, f: InboxFilter) {
+  const all = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId']);
+  const branches: (typeof all)[] = [];
+  if (f.audience !== 'reporters') {
+    branches.push(all.where('user_id', '=', f.userId));
+    if (f.departmentId !== null) branches.push(all.where('department_id', '=', f.departmentId));
+  }
+  if (f.audience !== 'staff' && f.pathPrefix !== null) {
+    const toReporters = all.where('user_id', 'is', null).where('department_id', 'is', null);
+    if (f.unitPaths) branches.push(...f.unitPaths.map((path) => toReporters.where('path', '=', path)));
+    else branches.push(f.pathPrefix === '' ? toReporters : toReporters.where('path', 'like', `${escapeLike(f.pathPrefix)}%`));
+  }
+  const page = branches.map((q) => {
+    if (f.caseId !== undefined) q = q.where('case_id', '=', f.caseId);
+    if (f.beforeId) q = q.where('id', '<', f.beforeId);
+    return q.orderBy('id', 'desc').limit(f.limit);
+  });
+  if (page.length === 0) return [];
+  if (page.length === 1) return page[0].execute();
+  // UNION, not UNION ALL: a message to a user of a department would come through both branches.
+  return db.selectFrom(sql<Awaited<ReturnType<typeof all.execute>>[number]>`(${sql.join(page, sql` union `)})`.as('m'))
+    .selectAll().orderBy('id', 'desc').limit(f.limit).execute();
 }

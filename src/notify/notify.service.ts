@@ -3,6 +3,7 @@ import { requireAccess, type RequestContext } from '../core/access.js';
 import type { DB, NotificationsTable } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import type { Job } from '../core/scheduler.js';
+import * as geo from '../geo/geo.service.js';
 import * as repo from './notify.repo.js';
 import { smtpSender, webSender, type Sender } from './notify.senders.js';
 
@@ -92,7 +93,9 @@ export async function deliverDue(env: Env, senders: Senders, limit = 100): Promi
 /** The caller's outbox: their own messages, their department's, and reporters' in their jurisdiction. */
 export async function listNotifications(env: Env, ctx: RequestContext, f: Pick<repo.InboxFilter, 'limit' | 'beforeId' | 'audience' | 'caseId'>) {
   requireAccess(ctx.actor, 'cases.read');
-  const rows = await repo.inbox(env.db, { userId: ctx.actor.id, departmentId: ctx.actor.departmentId, pathPrefix: ctx.actor.jurisdictionPath, ...f });
+  const pathPrefix = ctx.actor.jurisdictionPath;
+  const unitPaths = pathPrefix === null || f.audience === 'staff' ? undefined : await geo.fewUnitPaths(env, pathPrefix);
+  const rows = await repo.inbox(env.db, { userId: ctx.actor.id, departmentId: ctx.actor.departmentId, pathPrefix, unitPaths, ...f });
   return { items: rows };
 }
 
