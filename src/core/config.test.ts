@@ -32,6 +32,18 @@ describe('configuration', () => {
     expect(loadConfig({ BASEMAP_URL: 'https://tiles.example/{z}/{x}/{y}.png', BASEMAP_CRS: 'gcj02' }).basemapCrs).toBe('gcj02');
   });
 
+  it('takes an SMS gateway only over https (or on this machine) and only with a signing key', () => {
+    const secret = 'a-long-enough-secret';
+    expect(loadConfig({}).smsWebhookUrl).toBeUndefined();
+    expect(loadConfig({ SMS_WEBHOOK_URL: 'https://sms.example.gov.cn/send', SMS_WEBHOOK_SECRET: secret })).toMatchObject({ smsWebhookUrl: 'https://sms.example.gov.cn/send', smsWebhookSecret: secret });
+    expect(loadConfig({ SMS_WEBHOOK_URL: 'http://127.0.0.1:9000/sms', SMS_WEBHOOK_SECRET: secret }).smsWebhookUrl).toBe('http://127.0.0.1:9000/sms');
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'http://sms.example.gov.cn/send', SMS_WEBHOOK_SECRET: secret })).toThrow(/SMS_WEBHOOK_URL/);
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'not a url', SMS_WEBHOOK_SECRET: secret })).toThrow(/SMS_WEBHOOK_URL/);
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'https://sms.example.gov.cn/send' })).toThrow(/SMS_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ SMS_WEBHOOK_URL: 'https://sms.example.gov.cn/send', SMS_WEBHOOK_SECRET: 'short' })).toThrow(/SMS_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ SMS_WEBHOOK_SECRET: secret })).toThrow(/SMS_WEBHOOK_URL/);
+  });
+
   it('believes no proxy unless told which, by hops or by address', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);

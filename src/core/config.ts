@@ -40,6 +40,10 @@ export interface Config {
   /** SMTP server for email to reporters (smtp://user:pass@host:587); without it email waits in the outbox. */
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** An SMS gateway taking text messages to reporters as signed JSON over HTTP; without it texts wait in the outbox. */
+  smsWebhookUrl: string | undefined;
+  /** The key the gateway checks each request's signature with; required with the URL. */
+  smsWebhookSecret: string | undefined;
   /** An optional tile basemap under the maps (天地图 WMTS or an XYZ tile server): a URL template with {z}, {x} and {y}. */
   basemapUrl: string | undefined;
   /** The datum of the basemap's tiles: `wgs84` (天地图, CGCS2000) or `gcj02` (commercial Chinese maps; our WGS84 is shifted for display only). */
@@ -80,6 +84,31 @@ function basemapUrlVar(env: NodeJS.ProcessEnv): string | undefined {
     throw new ConfigError(`BASEMAP_URL must be an http(s) URL with {z}, {x} and {y}, got "${raw}"`);
   }
   return raw;
+}
+
+/**
+ * SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET go together: an unsigned request would let anyone who can
+ * reach the gateway send texts in the city's name, and a gateway in the clear would carry phone numbers.
+ */
+function smsWebhookVars(env: NodeJS.ProcessEnv): Pick<Config, 'smsWebhookUrl' | 'smsWebhookSecret'> {
+  const raw = env.SMS_WEBHOOK_URL || undefined;
+  const secret = env.SMS_WEBHOOK_SECRET || undefined;
+  if (!raw) {
+    if (secret) throw new ConfigError('SMS_WEBHOOK_SECRET is set without SMS_WEBHOOK_URL');
+    return { smsWebhookUrl: undefined, smsWebhookSecret: undefined };
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`SMS_WEBHOOK_URL must be an http(s) URL, got "${raw}"`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(`SMS_WEBHOOK_URL must be https (http only to this machine), got "${raw}"`);
+  }
+  if (!secret || secret.length < 16) throw new ConfigError('SMS_WEBHOOK_SECRET of at least 16 characters is required with SMS_WEBHOOK_URL');
+  return { smsWebhookUrl: raw, smsWebhookSecret: secret };
 }
 
 function crsVar(raw: string | undefined): 'wgs84' | 'gcj02' {
@@ -140,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duplicateWindowHours: intVar(env, 'DUPLICATE_WINDOW_HOURS', 72, 0, 24 * 90),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || 'Shiyu <noreply@localhost>',
+    ...smsWebhookVars(env),
     basemapUrl: basemapUrlVar(env),
     basemapCrs: crsVar(env.BASEMAP_CRS),
     basemapAttribution: env.BASEMAP_ATTRIBUTION || undefined,

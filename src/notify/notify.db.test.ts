@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { testInstance, type TestInstance } from '../../test/app.js';
@@ -5,8 +7,8 @@ import { polygonsOf, type Area } from '../geo/geometry.js';
 import { createPublicCase } from '../cases/cases.public.js';
 import { fewUnitPaths } from '../geo/geo.service.js';
 import { inbox } from './notify.repo.js';
-import { deliverDue } from './notify.service.js';
-import { smtpSender, webSender } from './notify.senders.js';
+import { configuredSenders, deliverDue } from './notify.service.js';
+import { smtpSender, webhookSmsSender, webSender } from './notify.senders.js';
 
 let t: TestInstance;
 let smtp: SMTPServer;
@@ -101,6 +103,62 @@ describe('notifications', () => {
     const results = await Promise.all([deliverDue(t.env, good), deliverDue(t.env, good)]);
     expect(results[0].sent + results[1].sent).toBe(1);
     expect(received.filter((m) => m.to.includes('second@example.test'))).toHaveLength(1);
+  });
+
+  it('texts reporters through the SMS gateway: signed, tried again under one key when it fails or hangs, sent once', async () => {
+    const secret = 'gateway-secret-0123456789';
+    const phone = '13900003333';
+    // The gateway answers this reporter's texts as scripted (others at once): busy, then silence, then taken.
+    const script: (number | 'hang')[] = [503, 'hang', 200];
+    const texts: { headers: http.IncomingHttpHeaders; raw: string }[] = [];
+    const gateway = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        if (JSON.parse(raw).to !== phone) return void res.writeHead(200).end();
+        texts.push({ headers: req.headers, raw });
+        const answer = script.shift() ?? 200;
+        if (answer !== 'hang') res.writeHead(answer).end(answer === 200 ? 'queued' : 'busy');
+      });
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/sms`;
+    try {
+      const created = await createPublicCase(t.env, { channel: 'citizen_app' }, { requestType: 'report', description: '路面塌陷', location: await somewhere(), reporter: { phone } });
+      const message = () => t.env.db.selectFrom('notifications').selectAll().where('case_id', '=', created.id).where('channel', '=', 'sms').executeTakeFirstOrThrow();
+      const dueNow = async () => {
+        await t.env.db.updateTable('notifications').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', (await message()).id).execute();
+      };
+      const quick = { sms: webhookSmsSender(url, secret, 300) };
+
+      await deliverDue(t.env, quick);
+      expect(await message()).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503') });
+      await dueNow();
+      await deliverDue(t.env, quick);
+      expect(await message()).toMatchObject({ status: 'pending', attempts: 2, last_error: expect.stringMatching(/abort|time/i) });
+      // The configured gateway (SMS_WEBHOOK_URL, SMS_WEBHOOK_SECRET) is the one delivery uses.
+      const configured = configuredSenders({ ...t.env, config: { ...t.env.config, smsWebhookUrl: url, smsWebhookSecret: secret } });
+      await dueNow();
+      await deliverDue(t.env, configured);
+      expect(await message()).toMatchObject({ status: 'sent', attempts: 3 });
+      await dueNow();
+      await deliverDue(t.env, configured);
+      expect(texts).toHaveLength(3);
+
+      const sent = await message();
+      for (const { headers, raw } of texts) {
+        expect(JSON.parse(raw)).toEqual({ key: sent.dedupe_key, to: phone, text: sent.body });
+        expect(sent.body).toContain(created.ticketNo);
+        expect(headers['idempotency-key']).toBe(sent.dedupe_key);
+        const timestamp = String(headers['x-shiyu-timestamp']);
+        expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(60);
+        expect(headers['x-shiyu-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`);
+      }
+      expect(JSON.stringify(sent)).not.toContain(phone);
+    } finally {
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   });
 
   it("splits the outbox into staff's messages and reporters', narrows it to a case, and keeps it to the caller's reach", async () => {

@@ -17,14 +17,14 @@ export async function enqueue(db: Conn, rows: Insertable<NotificationsTable>[]):
  * A lease that expires (a sender that died) makes the message due again.
  */
 export async function claimDue(db: Conn, channels: string[], limit: number, leaseSeconds: number) {
-  const { rows } = await sql<{ id: number; channel: string; address_enc: string | null; subject: string; body: string; attempts: number }>`
+  const { rows } = await sql<{ id: number; dedupe_key: string; channel: string; address_enc: string | null; subject: string; body: string; attempts: number }>`
     update notifications n set status = 'sending', locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
     where n.id in (
       select id from notifications
       where channel = any(${channels}::text[])
         and ((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now()))
       order by id limit ${limit} for update skip locked)
-    returning n.id, n.channel, n.address_enc, n.subject, n.body, n.attempts`.execute(db);
+    returning n.id, n.dedupe_key, n.channel, n.address_enc, n.subject, n.body, n.attempts`.execute(db);
   return rows;
 }
 

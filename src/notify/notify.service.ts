@@ -5,7 +5,7 @@ import type { Env } from '../core/env.js';
 import type { Job } from '../core/scheduler.js';
 import * as geo from '../geo/geo.service.js';
 import * as repo from './notify.repo.js';
-import { smtpSender, webSender, type Sender } from './notify.senders.js';
+import { smtpSender, webhookSmsSender, webSender, type Sender } from './notify.senders.js';
 
 /** Public words for each state, as a reporter reads them. */
 const STATUS_ZH: Record<string, string> = {
@@ -78,7 +78,7 @@ export async function deliverDue(env: Env, senders: Senders, limit = 100): Promi
   for (const message of due) {
     try {
       const address = message.address_enc ? env.cipher.decrypt(message.address_enc) : null;
-      await senders[message.channel as keyof Senders]!({ address, subject: message.subject, body: message.body });
+      await senders[message.channel as keyof Senders]!({ key: message.dedupe_key, address, subject: message.subject, body: message.body });
       await repo.markSent(env.db, message.id);
       sent += 1;
     } catch (err) {
@@ -99,9 +99,14 @@ export async function listNotifications(env: Env, ctx: RequestContext, f: Pick<r
   return { items: rows };
 }
 
-/** The senders this instance has: the web outbox always, email when SMTP is configured. */
+/** The senders this instance has: the web outbox always, email and text messages when their gateways are configured. */
 export function configuredSenders(env: Env): Senders {
-  return { web: webSender, ...(env.config.smtpUrl ? { email: smtpSender(env.config.smtpUrl, env.config.smtpFrom) } : {}) };
+  const { smtpUrl, smtpFrom, smsWebhookUrl, smsWebhookSecret } = env.config;
+  return {
+    web: webSender,
+    ...(smtpUrl ? { email: smtpSender(smtpUrl, smtpFrom) } : {}),
+    ...(smsWebhookUrl && smsWebhookSecret ? { sms: webhookSmsSender(smsWebhookUrl, smsWebhookSecret) } : {}),
+  };
 }
 
 /** The scheduled delivery: every few seconds, from whichever process claims it. */

@@ -17,7 +17,7 @@ const AUDIENCES: readonly Audience[] = ['staff', 'reporters'];
 /**
  * 消息: the outbox as staff read it. What came to them or their department (new cases, deadline
  * pressure), and what reporters in their jurisdiction were told and whether it reached them:
- * a text message waits here unsent, as Shiyu has no SMS sender yet.
+ * a text message waits here unsent until an SMS gateway is configured (SMS_WEBHOOK_URL).
  */
 export default function MessagesScreen() {
   const { t } = useTranslation();
