@@ -105,59 +105,104 @@ describe('notifications', () => {
     expect(received.filter((m) => m.to.includes('second@example.test'))).toHaveLength(1);
   });
 
-  it('texts reporters through the SMS gateway: signed, tried again under one key when it fails or hangs, sent once', async () => {
-    const secret = 'gateway-secret-0123456789';
-    const phone = '13900003333';
-    // The gateway answers this reporter's texts as scripted (others at once): busy, then silence, then taken.
-    const script: (number | 'hang')[] = [503, 'hang', 200];
+  /** An SMS gateway on this machine that answers texts to `phone` as `answer` says and any others at once. */
+  async function smsGateway(phone: string, answer: () => number | 'hang' | Promise<number>) {
     const texts: { headers: http.IncomingHttpHeaders; raw: string }[] = [];
-    const gateway = http.createServer((req, res) => {
+    const server = http.createServer((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      req.on('end', () => {
+      req.on('end', async () => {
         if (JSON.parse(raw).to !== phone) return void res.writeHead(200).end();
         texts.push({ headers: req.headers, raw });
-        const answer = script.shift() ?? 200;
-        if (answer !== 'hang') res.writeHead(answer).end(answer === 200 ? 'queued' : 'busy');
+        const status = await answer();
+        if (status !== 'hang') res.writeHead(status).end(status === 200 ? 'queued' : 'busy');
       });
     });
-    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/sms`;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sms`,
+      texts,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  const smsSecret = 'gateway-secret-0123456789';
+  const textsOf = (caseIds: number[]) => t.env.db.selectFrom('notifications').selectAll()
+    .where('case_id', 'in', caseIds).where('channel', '=', 'sms').orderBy('id').execute();
+  const dueNow = (ids: number[]) => t.env.db.updateTable('notifications').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', 'in', ids).execute();
+
+  it('texts reporters through the SMS gateway: signed, tried again under one key when it fails or hangs, sent once', async () => {
+    const phone = '13900003333';
+    // Busy, then silence, then taken.
+    const script: (number | 'hang')[] = [503, 'hang', 200];
+    const gateway = await smsGateway(phone, () => script.shift() ?? 200);
     try {
       const created = await createPublicCase(t.env, { channel: 'citizen_app' }, { requestType: 'report', description: '路面塌陷', location: await somewhere(), reporter: { phone } });
-      const message = () => t.env.db.selectFrom('notifications').selectAll().where('case_id', '=', created.id).where('channel', '=', 'sms').executeTakeFirstOrThrow();
-      const dueNow = async () => {
-        await t.env.db.updateTable('notifications').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', (await message()).id).execute();
-      };
-      const quick = { sms: webhookSmsSender(url, secret, 300) };
+      const message = async () => (await textsOf([created.id]))[0];
+      const quick = { sms: webhookSmsSender(gateway.url, smsSecret, 300) };
 
       await deliverDue(t.env, quick);
       expect(await message()).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503') });
-      await dueNow();
+      await dueNow([(await message()).id]);
       await deliverDue(t.env, quick);
       expect(await message()).toMatchObject({ status: 'pending', attempts: 2, last_error: expect.stringMatching(/abort|time/i) });
       // The configured gateway (SMS_WEBHOOK_URL, SMS_WEBHOOK_SECRET) is the one delivery uses.
-      const configured = configuredSenders({ ...t.env, config: { ...t.env.config, smsWebhookUrl: url, smsWebhookSecret: secret } });
-      await dueNow();
+      const configured = configuredSenders({ ...t.env, config: { ...t.env.config, smsWebhookUrl: gateway.url, smsWebhookSecret: smsSecret } });
+      await dueNow([(await message()).id]);
       await deliverDue(t.env, configured);
       expect(await message()).toMatchObject({ status: 'sent', attempts: 3 });
-      await dueNow();
+      await dueNow([(await message()).id]);
       await deliverDue(t.env, configured);
-      expect(texts).toHaveLength(3);
+      expect(gateway.texts).toHaveLength(3);
 
       const sent = await message();
-      for (const { headers, raw } of texts) {
+      for (const { headers, raw } of gateway.texts) {
         expect(JSON.parse(raw)).toEqual({ key: sent.dedupe_key, to: phone, text: sent.body });
         expect(sent.body).toContain(created.ticketNo);
         expect(headers['idempotency-key']).toBe(sent.dedupe_key);
         const timestamp = String(headers['x-shiyu-timestamp']);
         expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(60);
-        expect(headers['x-shiyu-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`);
+        expect(headers['x-shiyu-signature']).toBe(`sha256=${createHmac('sha256', smsSecret).update(`${timestamp}.${raw}`).digest('hex')}`);
       }
       expect(JSON.stringify(sent)).not.toContain(phone);
     } finally {
-      gateway.closeAllConnections();
-      await new Promise((resolve) => gateway.close(resolve));
+      await gateway.close();
+    }
+  });
+
+  it('hands back what a slow gateway left unstarted, before its claim could lapse, and sends each text once from two processes', async () => {
+    const phone = '13900004444';
+    const gateway = await smsGateway(phone, () => new Promise((resolve) => setTimeout(() => resolve(200), 150)));
+    try {
+      const created = [];
+      for (let i = 0; i < 6; i++) {
+        created.push(await createPublicCase(t.env, { channel: 'citizen_app' }, { requestType: 'report', description: `积水 ${i}`, location: await somewhere(), reporter: { phone } }));
+      }
+      const ids = created.map((c) => c.id);
+      const slow = { sms: webhookSmsSender(gateway.url, smsSecret, 5_000) };
+      const tight = { concurrency: 1, leaseMs: 3_000, startWithinMs: 400, sendDeadlineMs: 1_000 };
+
+      const first = await deliverDue(t.env, slow, tight);
+      expect(first.sent).toBeGreaterThan(0);
+      expect(first.handedBack).toBeGreaterThan(0);
+      const after = await textsOf(ids);
+      expect(after.filter((m) => m.status === 'sent')).toHaveLength(gateway.texts.length);
+      // Handed back: due at once, unclaimed, the unstarted attempt not counted.
+      expect(after.filter((m) => m.status === 'pending').every((m) => m.attempts === 0 && m.locked_until === null && m.next_attempt_at.getTime() <= Date.now())).toBe(true);
+      expect(after.filter((m) => m.status === 'pending')).toHaveLength(first.handedBack);
+
+      for (let runs = 0; runs < 20 && (await textsOf(ids)).some((m) => m.status !== 'sent'); runs++) {
+        await Promise.all([deliverDue(t.env, slow, tight), deliverDue(t.env, slow, tight)]);
+      }
+      const keys = gateway.texts.map((x) => JSON.parse(x.raw).key as string);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.sort()).toEqual((await textsOf(ids)).map((m) => m.dedupe_key).sort());
+      await expect(deliverDue(t.env, slow, { leaseMs: 1_000, startWithinMs: 800, sendDeadlineMs: 500 })).rejects.toThrow(/lease/);
+    } finally {
+      await gateway.close();
     }
   });
 

@@ -32,6 +32,14 @@ export async function markSent(db: Conn, id: number): Promise<void> {
   await db.updateTable('notifications').set({ status: 'sent', sent_at: new Date(), locked_until: null, last_error: null }).where('id', '=', id).execute();
 }
 
+/** Claimed messages a run did not start: due again at once, the claim's attempt not counted. */
+export async function handBack(db: Conn, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('notifications')
+    .set((eb) => ({ status: 'pending', locked_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids).where('status', '=', 'sending').execute();
+}
+
 export async function markFailed(db: Conn, id: number, error: string, retryAt: Date | null): Promise<void> {
   await db.updateTable('notifications')
     .set(retryAt ? { status: 'pending', next_attempt_at: retryAt, locked_until: null, last_error: error } : { status: 'failed', locked_until: null, last_error: error })

@@ -13,7 +13,8 @@ export const webSender: Sender = async () => {};
 
 /** Email through an SMTP server (SMTP_URL, e.g. smtp://user:pass@host:587), from SMTP_FROM. */
 export function smtpSender(url: string, from: string): Sender {
-  const transport = nodemailer.createTransport(url);
+  // Bounded, so that a silent mail server fails the attempt instead of holding it for minutes.
+  const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return async (message) => {
     if (!message.address) throw new Error('no address');
     await transport.sendMail({ from, to: message.address, subject: message.subject, text: message.body, messageId: `<${message.key.replace(/[^A-Za-z0-9.-]/g, '.')}@shiyu>` });

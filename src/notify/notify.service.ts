@@ -65,29 +65,74 @@ export type Senders = Partial<Record<'web' | 'email' | 'sms', Sender>>;
 
 const MAX_ATTEMPTS = 5;
 
+/** How one delivery run goes; the defaults suit a gateway that answers in tens of milliseconds and gives up at ten seconds. */
+export interface DeliveryOptions {
+  /** Messages claimed at once. */
+  limit: number;
+  /** Messages on their way at once: a slow gateway does not hold up the rest. */
+  concurrency: number;
+  /** How long a claim keeps other processes off the claimed messages. */
+  leaseMs: number;
+  /** No send starts later than this after the claim… */
+  startWithinMs: number;
+  /** …and none is waited on longer than this, so every send ends while the claim still holds. */
+  sendDeadlineMs: number;
+}
+
+const DELIVERY: DeliveryOptions = { limit: 100, concurrency: 8, leaseMs: 120_000, startWithinMs: 60_000, sendDeadlineMs: 30_000 };
+
 /**
  * Sends what is due on the channels that have a sender. Failures are retried with a
- * growing delay, then marked failed. Safe to run from several processes at once.
+ * growing delay, then marked failed. Safe to run from several processes at once: a claimed
+ * message is sent only while the claim holds, and what a slow gateway left unstarted is
+ * handed back at once rather than sent after another process may have claimed it.
  */
-export async function deliverDue(env: Env, senders: Senders, limit = 100): Promise<{ sent: number; failed: number }> {
+export async function deliverDue(env: Env, senders: Senders, options: Partial<DeliveryOptions> = {}): Promise<{ sent: number; failed: number; handedBack: number }> {
+  const o = { ...DELIVERY, ...options };
+  if (o.startWithinMs + o.sendDeadlineMs >= o.leaseMs) throw new Error('a delivery must end within its lease');
   const channels = Object.keys(senders);
-  if (channels.length === 0) return { sent: 0, failed: 0 };
-  const due = await repo.claimDue(env.db, channels, limit, 60);
+  if (channels.length === 0) return { sent: 0, failed: 0, handedBack: 0 };
+  const claimedAt = Date.now();
+  const due = await repo.claimDue(env.db, channels, o.limit, o.leaseMs / 1000);
   let sent = 0;
   let failed = 0;
-  for (const message of due) {
-    try {
-      const address = message.address_enc ? env.cipher.decrypt(message.address_enc) : null;
-      await senders[message.channel as keyof Senders]!({ key: message.dedupe_key, address, subject: message.subject, body: message.body });
-      await repo.markSent(env.db, message.id);
-      sent += 1;
-    } catch (err) {
-      const retryAt = message.attempts < MAX_ATTEMPTS ? new Date(Date.now() + 30_000 * 2 ** message.attempts) : null;
-      await repo.markFailed(env.db, message.id, (err as Error).message.slice(0, 500), retryAt);
-      failed += 1;
+  const unstarted: number[] = [];
+  let next = 0;
+  const deliverSome = async () => {
+    for (let message = due[next++]; message; message = due[next++]) {
+      if (Date.now() - claimedAt > o.startWithinMs) {
+        unstarted.push(message.id);
+        continue;
+      }
+      try {
+        const address = message.address_enc ? env.cipher.decrypt(message.address_enc) : null;
+        const send = senders[message.channel as keyof Senders]!;
+        await withDeadline(send({ key: message.dedupe_key, address, subject: message.subject, body: message.body }), o.sendDeadlineMs);
+        await repo.markSent(env.db, message.id);
+        sent += 1;
+      } catch (err) {
+        const retryAt = message.attempts < MAX_ATTEMPTS ? new Date(Date.now() + 30_000 * 2 ** message.attempts) : null;
+        await repo.markFailed(env.db, message.id, (err as Error).message.slice(0, 500), retryAt);
+        failed += 1;
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, due.length) }, deliverSome));
+  await repo.handBack(env.db, unstarted);
+  return { sent, failed, handedBack: unstarted.length };
+}
+
+/** The send's own outcome, or a failure once `ms` have passed (the send may still land: its key lets the receiver drop a repeat). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return { sent, failed };
 }
 
 /** The caller's outbox: their own messages, their department's, and reporters' in their jurisdiction. */
