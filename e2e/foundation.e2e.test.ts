@@ -1,5 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { signIn, useBrowser } from './browser.js';
+import { ROOT } from './server.js';
+
+const CLASS = /\.(-?[_a-zA-Z][\w-]*)/g;
+
+/** Every class some stylesheet of the web app gives a rule to. */
+function classesWithRules(): Set<string> {
+  const dir = path.join(ROOT, 'web', 'src');
+  const sheets = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.css'));
+  return new Set(sheets.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(CLASS)].map((m) => m[1])));
+}
+
+/** The screen drawn and done loading (its live stream stays open, so the network never goes idle). */
+async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').waitFor();
+  await expect.poll(() => page.locator('.spinner-wrap').count()).toBe(0);
+}
+
+/** Classes on the page's elements that no stylesheet loaded so far gives a rule to. */
+function unstyledClasses(page: Page): Promise<string[]> {
+  return page.evaluate((pattern) => {
+    const loaded = new Set<string>();
+    const walk = (rules: CSSRuleList) => {
+      for (const rule of Array.from(rules)) {
+        if (rule instanceof CSSStyleRule) for (const m of rule.selectorText.matchAll(new RegExp(pattern, 'g'))) loaded.add(m[1]);
+        if ('cssRules' in rule) walk((rule as CSSGroupingRule).cssRules);
+      }
+    };
+    for (const sheet of Array.from(document.styleSheets)) walk(sheet.cssRules);
+    const used = new Set(Array.from(document.querySelectorAll('[class]')).flatMap((el) => Array.from(el.classList)));
+    return [...used].filter((c) => !loaded.has(c));
+  }, CLASS.source);
+}
 
 describe('the app frame', () => {
   const b = useBrowser();
@@ -38,5 +73,35 @@ describe('the app frame', () => {
     await page.locator('.map-view canvas').waitFor();
     // The style loads in a web worker started from a blob: URL; the background layer then paints.
     await expect.poll(() => page.evaluate(() => document.querySelector('.map-view')?.classList.contains('maplibregl-map'))).toBe(true);
+  });
+
+  it('brings the styles of whatever screen is opened first, shared components included', async () => {
+    const { page } = b;
+    const defined = classesWithRules();
+    // Each screen is loaded afresh, so that only its own chunks' styles (and the frame's) are there.
+    const screens: [string, string[], ((page: Page) => Promise<void>)?][] = [
+      ['admin', ['/command', '/queue/dispatch', '/messages', '/cases', '/map', '/stats', '/templates', '/catalogue', '/audit']],
+      ['admin', ['/users'], (p) => p.getByRole('button', { name: '新建账号' }).click()],
+      ['admin', ['/cases'], (p) => p.locator('main table a').first().click()],
+      ['grid_worker', ['/queue/grid', '/messages']],
+      ['department_handler', ['/queue/department']],
+    ];
+    for (const [user, paths, then] of screens) {
+      await signIn(page, user);
+      for (const route of paths) {
+        await page.goto(route);
+        await settled(page);
+        await then?.(page);
+        await settled(page);
+        expect((await unstyledClasses(page)).filter((c) => defined.has(c)), `${user} ${route}`).toEqual([]);
+      }
+      await page.getByRole('button', { name: '退出登录' }).click();
+      await page.waitForURL('**/login');
+    }
+    for (const route of ['/report', '/track']) {
+      await page.goto(route);
+      await settled(page);
+      expect((await unstyledClasses(page)).filter((c) => defined.has(c)), route).toEqual([]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department } from './types';
+import './DepartmentPicker.css';
 
 export interface DepartmentPickerProps {
   label: string;

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import './QueueTabs.css';
 
 export interface QueueTab<K extends string> {
   key: K;
