@@ -3,7 +3,8 @@ import type { Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import type { DB } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
-import { nextStatus, mayTake, OPEN_STATUSES, TRANSITIONS, type Action, type Status, type Transition } from './cases.workflow.js';
+import { noticeRows } from '../notify/notify.service.js';
+import { ANSWERING_ACTIONS, nextStatus, mayTake, OPEN_STATUSES, TRANSITIONS, type Action, type Status, type Transition } from './cases.workflow.js';
 import { foldAll } from './cases.stats.daily.js';
 
 /**
@@ -161,9 +162,38 @@ const CASE_COLUMNS = [
 ] as const;
 
 const EVENT_COLUMNS = [
-  ['case_id', 'bigint'], ['at', 'timestamptz'], ['actor_id', 'bigint'], ['actor_name', 'text'], ['action', 'text'],
+  ['id', 'bigint'], ['case_id', 'bigint'], ['at', 'timestamptz'], ['actor_id', 'bigint'], ['actor_name', 'text'], ['action', 'text'],
   ['from_status', 'text'], ['to_status', 'text'], ['note', 'text'], ['detail', 'jsonb'],
 ] as const;
+
+const NOTICE_COLUMNS = [
+  ['dedupe_key', 'text'], ['case_id', 'bigint'], ['channel', 'text'], ['user_id', 'bigint'], ['department_id', 'bigint'], ['address_enc', 'text'],
+  ['subject', 'text'], ['body', 'text'], ['path', 'text'], ['status', 'text'], ['attempts', 'integer'], ['next_attempt_at', 'timestamptz'],
+  ['created_at', 'timestamptz'], ['sent_at', 'timestamptz'],
+] as const;
+
+/**
+ * The messages a timeline sent, in the words the live loop uses (notify's noticeRows), each
+ * sent at its step: the lead department is the one the case was dispatched to last, until a
+ * return or transfer took it back.
+ */
+function toldInTimeline(c: { caseId: number; ticketNo: string; path: string; phoneEnc: string | null }, timeline: { e: HistoricEvent; id: number }[]): unknown[][] {
+  let lead: number | null = null;
+  return timeline.flatMap(({ e, id }) => {
+    const dispatched = e.action === 'dispatch' || e.action === 'joint_dispatch' ? e.detail as { departmentId?: number; supportDepartmentIds?: number[] } | undefined : undefined;
+    const summoned = dispatched?.departmentId === undefined ? [] : [dispatched.departmentId, ...(dispatched.supportDepartmentIds ?? [])];
+    const leadBefore = lead;
+    if (summoned.length) lead = summoned[0];
+    else if (e.action === 'return' || e.action === 'transfer') lead = null;
+    const rows = noticeRows({
+      caseId: c.caseId, eventId: id, ticketNo: c.ticketNo, path: c.path, action: e.action, fromStatus: e.from, toStatus: e.to,
+      answer: ANSWERING_ACTIONS.has(e.action) ? e.note : null, reporter: { emailEnc: null, phoneEnc: c.phoneEnc },
+      newDepartments: summoned, leadDepartment: leadBefore,
+    });
+    const at = e.at.toISOString();
+    return rows.map((r) => [r.dedupe_key, r.case_id, r.channel, r.user_id ?? null, r.department_id ?? null, r.address_enc ?? null, r.subject, r.body, r.path, 'sent', 1, at, at, at]);
+  });
+}
 
 const ASSIGNMENT_COLUMNS = [['case_id', 'bigint'], ['department_id', 'bigint'], ['role', 'text'], ['assigned_at', 'timestamptz'], ['active', 'boolean']] as const;
 
@@ -180,13 +210,24 @@ export interface HistoryImport {
 }
 
 /**
- * Writes historic cases with their assignments and timelines. Every timeline is checked first
+ * Writes historic cases with their assignments and timelines (and, when asked, their messages). Every timeline is checked first
  * (walkProblems) and the whole import refused if one is not a legal walk; then each batch of
  * about a thousand cases is one transaction: ticket numbers (the day of creation and a running
  * number from case_ticket_seq), the cases, the merges among them, the assignments, the events
  * and one `case.history_import` audit row.
  */
-export async function importHistory(env: Env, cases: HistoricCase[], onProgress?: (done: number, total: number) => void): Promise<HistoryImport> {
+export interface HistoryOptions {
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Also write what the timelines told people, as sent when it happened: each status change and
+   * answer to a reporter who left a number, each new case to its departments, each warning and
+   * escalation to the lead department. For the demo city, whose outbox would otherwise be empty;
+   * cases brought over from another system come without its messages, which it sent in its own words.
+   */
+  messages?: boolean;
+}
+
+export async function importHistory(env: Env, cases: HistoricCase[], options: HistoryOptions = {}): Promise<HistoryImport> {
   cases.forEach((c, i) => {
     const problems = walkProblems(c);
     if (c.mergedInto !== null && !(c.mergedInto >= 0 && c.mergedInto < i)) problems.push(`merged into ${c.mergedInto}, which is not an earlier case of the import`);
@@ -198,24 +239,25 @@ export async function importHistory(env: Env, cases: HistoricCase[], onProgress?
   let batches = 0;
   for (let start = 0; start < cases.length; start += BATCH) {
     const batch = cases.slice(start, start + BATCH);
-    events += await env.db.transaction().execute((trx) => importBatch(env, trx, batch, start, ids, tickets));
+    events += await env.db.transaction().execute((trx) => importBatch(env, trx, batch, start, ids, tickets, options.messages ?? false));
     batches += 1;
-    onProgress?.(start + batch.length, cases.length);
+    options.onProgress?.(start + batch.length, cases.length);
   }
   // Counted into the figures' daily counts now, so the first figures asked for need not wait.
   await foldAll(env.db);
   return { cases: cases.length, events, batches };
 }
 
-async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: number, ids: number[], tickets: string[]): Promise<number> {
+async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: number, ids: number[], tickets: string[], messages: boolean): Promise<number> {
   const { rows: serials } = await sql<{ n: number }>`select nextval('case_ticket_seq') as n from generate_series(1, ${batch.length})`.execute(trx);
   const numbers = serials.map((r) => Number(r.n)).sort((a, b) => a - b);
   const ticketNos = batch.map((c, i) => `${chinaDay(c.createdAt)}${String(numbers[i]).padStart(5, '0')}`);
 
+  const phonesEnc = batch.map((c) => env.cipher.encryptOptional(c.reporter?.phone));
   const { rows: inserted } = await sql<{ id: number; ticket_no: string }>`${insertRows('cases', CASE_COLUMNS, batch.map((c, i) => [
     ticketNos[i], c.cityId, c.channel, c.requestType, c.categoryCode, c.triage, c.urgency, c.status, c.description, c.address,
     c.location?.lon ?? null, c.location?.lat ?? null, c.gridId, c.adminUnitId, c.path, c.departmentId,
-    env.cipher.encryptOptional(c.reporter?.name), env.cipher.encryptOptional(c.reporter?.phone), c.confidential, c.createdBy,
+    env.cipher.encryptOptional(c.reporter?.name), phonesEnc[i], c.confidential, c.createdBy,
     iso(c.dueAt), iso(c.registeredAt), iso(c.dispatchedAt), iso(c.closedAt), c.satisfaction, c.reopenCount, c.extensionCount,
     c.escalationLevel, versionOf(c), iso(c.createdAt), iso(c.events[c.events.length - 1].at), c.warningLevel, c.escalatedToUnitId, iso(c.lastEscalatedAt),
   ]))} returning id, ticket_no`.execute(trx);
@@ -238,12 +280,21 @@ async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: num
   ]));
   if (assignments.length) await insertRows('case_assignments', ASSIGNMENT_COLUMNS, assignments).execute(trx);
 
-  // Oldest first within each case: the timeline is read back in id order.
-  const eventRows = batch.flatMap((c, i) => c.events.map((e) => {
+  // Ids drawn first, oldest first within each case (the timeline is read back in id order), for the messages' keys.
+  const eventCount = batch.reduce((n, c) => n + c.events.length, 0);
+  const { rows: drawn } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('case_events', 'id'))::text as id from generate_series(1, ${eventCount})`.execute(trx);
+  const eventIds = drawn.map((r) => Number(r.id)).sort((a, b) => a - b);
+  let next = 0;
+  const timelines = batch.map((c) => c.events.map((e) => ({ e, id: eventIds[next++] })));
+  const eventRows = batch.flatMap((c, i) => timelines[i].map(({ e, id }) => {
     const detail = e.action === 'merge' && c.mergedInto !== null ? { ...e.detail, mergeIntoId: ids[c.mergedInto], ticketNo: tickets[c.mergedInto] } : e.detail;
-    return [ids[start + i], e.at.toISOString(), e.actorId, e.actorName, e.action, e.from, e.to, e.note, detail === undefined ? null : JSON.stringify(detail)];
+    return [id, ids[start + i], e.at.toISOString(), e.actorId, e.actorName, e.action, e.from, e.to, e.note, detail === undefined ? null : JSON.stringify(detail)];
   }));
   await insertRows('case_events', EVENT_COLUMNS, eventRows).execute(trx);
+  if (messages) {
+    const told = batch.flatMap((c, i) => toldInTimeline({ caseId: ids[start + i], ticketNo: ticketNos[i], path: c.path, phoneEnc: phonesEnc[i] }, timelines[i]));
+    if (told.length) await insertRows('notifications', NOTICE_COLUMNS, told).execute(trx);
+  }
 
   const cities = new Set(batch.map((c) => c.cityId));
   const created = batch.map((c) => c.createdAt.getTime());

@@ -166,6 +166,6 @@ async function seedHistory(env: Env, world: HistoryWorld, options: DemoOptions):
   options.onProgress?.('history: planning', 0, 1);
   const cases = planHistory(world, { cases: wanted, seed: options.seed, now: options.now ?? new Date() });
   options.onProgress?.('history: planning', 1, 1);
-  await importHistory(env, cases, (done, total) => options.onProgress?.('history: importing', done, total));
+  await importHistory(env, cases, { messages: true, onProgress: (done, total) => options.onProgress?.('history: importing', done, total) });
   return cases.length;
 }

@@ -4,7 +4,9 @@ import { SMALL_CITY, testInstance, type TestInstance } from '../../test/app.js';
 import { sealAudit, verifyAudit } from '../core/audit-chain.js';
 import { checkDeadlines } from '../cases/cases.deadlines.js';
 import { importHistory, walkProblems, type HistoricCase } from '../cases/cases.history.js';
-import { mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Status } from '../cases/cases.workflow.js';
+import { ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Status } from '../cases/cases.workflow.js';
+import { deliverDue } from '../notify/notify.service.js';
+import { webSender } from '../notify/notify.senders.js';
 import { seedDemo } from './demo.seed.js';
 import { planHistory, type HistoryWorld } from './history.js';
 
@@ -200,6 +202,31 @@ describe('importHistory', () => {
     const res = await admin({ url: `/api/v1/cases/${stall.id}` });
     expect(res.statusCode).toBe(200);
     expect(res.json().timeline.map((e: { action: string }) => e.action)).toEqual(['receive', 'register', 'dispatch', 'accept', 'report_back', 'verify_ok', 'close']);
+  });
+
+  it("writes what each timeline told its reporter and departments, sent when it happened, in the live loop's words", async () => {
+    const told = await t.env.db.selectFrom('notifications').selectAll().orderBy('id').execute();
+    expect(told.every((m) => m.status === 'sent' && m.sent_at!.getTime() === m.created_at.getTime())).toBe(true);
+    // Every change of state (and answer) of a case whose reporter left a number became a text.
+    const texts = (c: HistoricCase) => (c.reporter?.phone ? c.events.filter((e) => e.from !== e.to || (ANSWERING_ACTIONS.has(e.action as Action) && e.note)).length : 0);
+    expect(told.filter((m) => m.channel === 'sms')).toHaveLength(plan.reduce((n, c) => n + texts(c), 0));
+    // Every dispatch summoned its departments.
+    const summoned = plan.flatMap((c) => c.events.filter((e) => e.action === 'dispatch' || e.action === 'joint_dispatch')
+      .flatMap((e) => [e.detail!.departmentId, ...(e.detail!.supportDepartmentIds as number[])].map((d) => `${d}@${e.at.getTime()}`)));
+    expect(told.filter((m) => m.subject.startsWith('新派单')).map((m) => `${m.department_id}@${m.created_at.getTime()}`).sort()).toEqual(summoned.sort());
+
+    // One case, followed through: its reporter's texts at its own steps, to its own number.
+    const rows = await t.env.db.selectFrom('cases').select(['id', 'ticket_no', 'reporter_phone_enc']).orderBy('created_at').orderBy('id').execute();
+    const i = plan.findIndex((c) => c.reporter?.phone && c.status === 'closed' && c.events.some((e) => e.action === 'dispatch'));
+    const mine = told.filter((m) => m.case_id === rows[i].id && m.channel === 'sms');
+    expect(mine.map((m) => m.created_at.getTime())).toEqual(plan[i].events.filter((e) => e.from !== e.to || (ANSWERING_ACTIONS.has(e.action as Action) && e.note)).map((e) => e.at.getTime()));
+    expect(mine.every((m) => m.body.includes(rows[i].ticket_no) && t.env.cipher.decrypt(m.address_enc!) === plan[i].reporter!.phone)).toBe(true);
+    expect(mine.at(-1)!.body).toContain('已结案');
+
+    // The outbox shows them, and the delivery job finds nothing left to send.
+    const admin = t.as(await t.login('admin'));
+    expect((await admin({ url: '/api/v1/notifications?audience=reporters&limit=5' })).json().items).toHaveLength(5);
+    expect(await deliverDue(t.env, { web: webSender, sms: async () => { throw new Error('nothing should be sent'); } })).toEqual({ sent: 0, failed: 0, handedBack: 0 });
   });
 
   it('leaves the deadline job nothing to do at the present it led up to', async () => {
