@@ -171,6 +171,7 @@ const NOTICE_COLUMNS = [
   ['subject', 'text'], ['body', 'text'], ['path', 'text'], ['status', 'text'], ['attempts', 'integer'], ['next_attempt_at', 'timestamptz'],
   ['created_at', 'timestamptz'], ['sent_at', 'timestamptz'],
 ] as const;
+const NOTICE_AT = NOTICE_COLUMNS.findIndex(([name]) => name === 'created_at');
 
 /**
  * The messages a timeline sent, in the words the live loop uses (notify's noticeRows), each
@@ -237,18 +238,26 @@ export async function importHistory(env: Env, cases: HistoricCase[], options: Hi
   const tickets: string[] = [];
   let events = 0;
   let batches = 0;
+  const told: unknown[][] | null = options.messages ? [] : null;
   for (let start = 0; start < cases.length; start += BATCH) {
     const batch = cases.slice(start, start + BATCH);
-    events += await env.db.transaction().execute((trx) => importBatch(env, trx, batch, start, ids, tickets, options.messages ?? false));
+    events += await env.db.transaction().execute((trx) => importBatch(env, trx, batch, start, ids, tickets, told));
     batches += 1;
     options.onProgress?.(start + batch.length, cases.length);
+  }
+  if (told?.length) {
+    // In the order they were sent: the outbox reads newest first by id, and a case's messages span its whole life.
+    told.sort((a, b) => (a[NOTICE_AT] as string).localeCompare(b[NOTICE_AT] as string));
+    await env.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < told.length; start += 5 * BATCH) await insertRows('notifications', NOTICE_COLUMNS, told.slice(start, start + 5 * BATCH)).execute(trx);
+    });
   }
   // Counted into the figures' daily counts now, so the first figures asked for need not wait.
   await foldAll(env.db);
   return { cases: cases.length, events, batches };
 }
 
-async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: number, ids: number[], tickets: string[], messages: boolean): Promise<number> {
+async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: number, ids: number[], tickets: string[], told: unknown[][] | null): Promise<number> {
   const { rows: serials } = await sql<{ n: number }>`select nextval('case_ticket_seq') as n from generate_series(1, ${batch.length})`.execute(trx);
   const numbers = serials.map((r) => Number(r.n)).sort((a, b) => a - b);
   const ticketNos = batch.map((c, i) => `${chinaDay(c.createdAt)}${String(numbers[i]).padStart(5, '0')}`);
@@ -291,10 +300,7 @@ async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: num
     return [id, ids[start + i], e.at.toISOString(), e.actorId, e.actorName, e.action, e.from, e.to, e.note, detail === undefined ? null : JSON.stringify(detail)];
   }));
   await insertRows('case_events', EVENT_COLUMNS, eventRows).execute(trx);
-  if (messages) {
-    const told = batch.flatMap((c, i) => toldInTimeline({ caseId: ids[start + i], ticketNo: ticketNos[i], path: c.path, phoneEnc: phonesEnc[i] }, timelines[i]));
-    if (told.length) await insertRows('notifications', NOTICE_COLUMNS, told).execute(trx);
-  }
+  told?.push(...batch.flatMap((c, i) => toldInTimeline({ caseId: ids[start + i], ticketNo: ticketNos[i], path: c.path, phoneEnc: phonesEnc[i] }, timelines[i])));
 
   const cities = new Set(batch.map((c) => c.cityId));
   const created = batch.map((c) => c.createdAt.getTime());

@@ -207,6 +207,8 @@ describe('importHistory', () => {
   it("writes what each timeline told its reporter and departments, sent when it happened, in the live loop's words", async () => {
     const told = await t.env.db.selectFrom('notifications').selectAll().orderBy('id').execute();
     expect(told.every((m) => m.status === 'sent' && m.sent_at!.getTime() === m.created_at.getTime())).toBe(true);
+    // In the order they went out, as the outbox reads them (newest first by id).
+    expect(told.map((m) => m.created_at.getTime())).toEqual(told.map((m) => m.created_at.getTime()).sort((a, b) => a - b));
     // Every change of state (and answer) of a case whose reporter left a number became a text.
     const texts = (c: HistoricCase) => (c.reporter?.phone ? c.events.filter((e) => e.from !== e.to || (ANSWERING_ACTIONS.has(e.action as Action) && e.note)).length : 0);
     expect(told.filter((m) => m.channel === 'sms')).toHaveLength(plan.reduce((n, c) => n + texts(c), 0));
