@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
+import { acceptRawUploads, readUpload, uploadRoute } from '../core/http/uploads.js';
+import { detectFormat, readSheet } from '../core/sheets.js';
 import { IdParams } from '../geo/geo.schema.js';
-import { LoginBody, NewUserBody, PasswordBody, PasswordResetBody, UserChangeBody, UserListQuery } from './accounts.schema.js';
+import { ACCOUNT_IMPORT_MAX_ROWS } from './accounts.contract.js';
+import { checkAccountImport, importAccounts } from './accounts.import.js';
+import { LoginBody, NewUserBody, PasswordBody, PasswordResetBody, UserChangeBody, UserImportQuery, UserListQuery } from './accounts.schema.js';
 import * as accounts from './accounts.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
@@ -45,6 +49,32 @@ export async function accountRoutes(app: FastifyInstance, { env }: { env: Env })
   app.post('/api/v1/users', {
     schema: { tags: ['users'], summary: 'Create a user in your jurisdiction', body: NewUserBody },
   }, async (request, reply) => reply.status(201).send(await accounts.createUser(env, request.ctx, request.body as Static<typeof NewUserBody>)));
+
+  // A plugin of its own, so that only the import takes a file as the raw request body.
+  await app.register(async (uploads) => {
+    acceptRawUploads(uploads, env.config.importMaxBytes);
+    uploads.post('/api/v1/users/import', {
+      ...uploadRoute(env.config.importMaxBytes, 'users.write'),
+      schema: {
+        tags: ['users'],
+        summary: 'Create staff accounts in bulk from CSV or XLSX, each with a random first password; all or nothing',
+        description: `Send the file as multipart (field "file") or as the raw body: a header row (username, displayName, role, area, department, phone, or 用户名, 姓名, 角色, 区域/辖区, 部门, 电话/手机), then one account a row, at most ${ACCOUNT_IMPORT_MAX_ROWS.toLocaleString('en')}. `
+          + 'Answers 201 with each account and its initialPassword, shown this once and stored nowhere; with dryRun=true, 200 with the accounts it would make and nothing written. '
+          + 'A rejected file answers 422 with a report naming each offending row and column.',
+        querystring: UserImportQuery,
+      },
+    }, async (request, reply) => {
+      const query = request.query as Static<typeof UserImportQuery>;
+      const file = await readUpload(request, env.config.importMaxBytes);
+      const rows = await readSheet(file.content, query.format ?? detectFormat(file.content, file.filename, file.mediaType) ?? 'csv');
+      if (query.dryRun) return checkAccountImport(env, request.ctx, rows);
+      // A client gone before the accounts are written would never see their passwords: then none are made.
+      const gone = new AbortController();
+      reply.raw.once('close', () => { if (!reply.raw.writableFinished) gone.abort(); });
+      const result = await importAccounts(env, request.ctx, rows, gone.signal);
+      return reply.status(201).header('cache-control', 'no-store').send(result);
+    });
+  });
 
   app.patch('/api/v1/users/:id', {
     schema: { tags: ['users'], summary: 'Change a user\'s name, role, area, department, phone or whether they may sign in', params: IdParams, body: UserChangeBody },

@@ -16,7 +16,7 @@ export const PasswordBody = Type.Object({
 
 export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
-const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
 const Jurisdiction = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'admin unit; null for the whole instance' });
 const DepartmentId = Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'required for department handlers' });
 const Phone = Type.Union([Type.String({ pattern: PHONE_PATTERN }), Type.Null()]);
@@ -51,4 +51,9 @@ export const UserListQuery = Type.Object({
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   page: Type.Integer({ minimum: 1, maximum: 100000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+}, { additionalProperties: false });
+
+export const UserImportQuery = Type.Object({
+  dryRun: Type.Boolean({ default: false, description: 'check every row and answer what would be made, writing nothing' }),
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { description: 'taken from the file name or content when omitted' })),
 }, { additionalProperties: false });

@@ -155,29 +155,37 @@ export async function getUser(env: Env, ctx: RequestContext, id: number): Promis
 }
 
 /**
- * The path of the area a user is given: an admin unit inside the caller's jurisdiction, or
- * none (the whole instance) only from an administrator of the whole instance, citizens aside.
+ * Why `actor` may not give a user of `role` the area at `unitPath`, or null when she may: an admin
+ * unit inside her jurisdiction (`undefined`: no such unit), or none (null, the whole instance) only
+ * from an administrator of the whole instance, citizens aside. `named` is the field or column.
  */
-async function areaPathFor(env: Env, actor: Actor, jurisdictionId: number | null, role: Role): Promise<string> {
+export function areaProblem(actor: Actor, role: Role, unitPath: string | null | undefined, named: string): string | null {
   const prefix = scopePrefix(actor);
-  if (jurisdictionId === null) {
-    if (prefix !== '' && role !== 'citizen') throw new ValidationError('jurisdictionId', 'only an instance-wide administrator may create instance-wide staff');
-    return '';
-  }
-  const unitPath = await geo.unitPath(env, jurisdictionId);
-  if (unitPath === null || !unitPath.startsWith(prefix)) throw new ValidationError('jurisdictionId', 'jurisdictionId is not an admin unit in your jurisdiction');
-  return unitPath;
+  if (unitPath === null) return prefix !== '' && role !== 'citizen' ? `no ${named} means the whole instance, which only an instance-wide administrator may give` : null;
+  return unitPath === undefined || !unitPath.startsWith(prefix) ? `${named} is not an admin unit in your jurisdiction` : null;
 }
 
-/** A department handler works the cases of one department, so she needs one, and it must exist. */
+/** The path of the area a user is given (see areaProblem). */
+async function areaPathFor(env: Env, actor: Actor, jurisdictionId: number | null, role: Role): Promise<string> {
+  const unitPath = jurisdictionId === null ? null : (await geo.unitPath(env, jurisdictionId)) ?? undefined;
+  const problem = areaProblem(actor, role, unitPath, 'jurisdictionId');
+  if (problem) throw new ValidationError('jurisdictionId', problem);
+  return unitPath ?? '';
+}
+
+/**
+ * Why a user of `role` may not have this department, or null: a department handler works the
+ * cases of one department, so she needs one, and it must exist (`exists`). `named` is the field or column.
+ */
+export function departmentProblem(role: Role, departmentId: number | null, exists: boolean, named: string): string | null {
+  if (departmentId === null) return role === 'department_handler' ? `${named} is missing: a department handler needs the id of her department` : null;
+  return exists ? null : `${named} ${departmentId} does not exist`;
+}
+
 async function checkDepartment(env: Env, role: Role, departmentId: number | null): Promise<void> {
-  if (departmentId === null) {
-    if (role === 'department_handler') throw new ValidationError('departmentId', 'a department handler needs the departmentId of her department');
-    return;
-  }
-  if (!(await departmentsById(env, [departmentId])).has(departmentId)) {
-    throw new ValidationError('departmentId', `department ${departmentId} does not exist`);
-  }
+  const exists = departmentId !== null && (await departmentsById(env, [departmentId])).has(departmentId);
+  const problem = departmentProblem(role, departmentId, exists, 'departmentId');
+  if (problem) throw new ValidationError('departmentId', problem);
 }
 
 /** Creates a staff or citizen account inside the caller's jurisdiction. */

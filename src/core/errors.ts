@@ -71,6 +71,14 @@ export class ImportRejectedError extends AppError {
   }
 }
 
+/**
+ * Refuses a whole import, counting every problem and listing the first thousand: enough to fix a
+ * file by, while a file wrong throughout does not become a report of megabytes.
+ */
+export function rejectImport(what: string, problems: ImportProblem[]): never {
+  throw new ImportRejectedError(`${problems.length} ${what} rejected; nothing was imported`, problems.slice(0, 1000));
+}
+
 /** One rejected row or feature of an import, named so a person can find it. */
 export interface ImportProblem {
   /** 1-based row (CSV/XLSX, after the header) or 0-based feature index (GeoJSON). */

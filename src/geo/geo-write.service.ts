@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { requireAccess, scopePrefix, type RequestContext } from '../core/access.js';
 import { recordAudit, type AuditEntry } from '../core/audit.js';
 import type { Env } from '../core/env.js';
-import { ImportRejectedError, ValidationError, type ImportProblem } from '../core/errors.js';
+import { rejectImport, ValidationError, type ImportProblem } from '../core/errors.js';
 import { areaM2, bbox, type Area, type BBox } from './geometry.js';
 import { geoState, type GeoState } from './geo.state.js';
 import * as repo from './geo.repo.js';
 import type { AdminLevel, GridMemberRecord } from './geo.repo.js';
-import { text, type ImportRow } from './geo.import.js';
+import { text } from '../core/sheets.js';
+import type { ImportRow } from './geo.import.js';
 import { checkGridSet, geometryProblems, type ProposedGrid } from './grid-rules.js';
 import { accountProblem, SINGLE_ROLES, type TeamAccount } from './grid-team.js';
 import { LEVELS } from './geo.service.js';
@@ -43,11 +44,6 @@ export async function importGeography(env: Env, ctx: RequestContext, kind: Impor
     : await importGridMembers(env, ctx, rows, options.accounts ?? new Map());
   state.invalidate();
   return result;
-}
-
-function reject(what: string, problems: ImportProblem[]): never {
-  const shown = problems.slice(0, 1000);
-  throw new ImportRejectedError(`${problems.length} ${what} rejected; nothing was imported`, shown);
 }
 
 function checkName(name: string | undefined, max: number, problems: string[], field = 'name'): void {
@@ -96,7 +92,7 @@ async function importAdminUnits(env: Env, ctx: RequestContext, rows: ImportRow[]
     seen.set(u.code, u.level);
     if (u.problems.length) problems.push({ index: u.row.index, code: u.code, problems: u.problems });
   }
-  if (problems.length) reject('admin units', problems.sort((a, b) => a.index - b.index));
+  if (problems.length) rejectImport('admin units', problems.sort((a, b) => a.index - b.index));
 
   let created = 0;
   await env.db.transaction().execute(async (trx) => {
@@ -162,7 +158,7 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
       ? `code ${code} is already used by a grid of community ${owner.code}`
       : `code ${code} is already used by another grid`] });
   }
-  if (problems.length) reject('grids', problems.sort((a, b) => a.index - b.index));
+  if (problems.length) rejectImport('grids', problems.sort((a, b) => a.index - b.index));
 
   const communityIds = [...new Set(proposed.map((g) => g.communityId))];
   const boundaries = await repo.adminUnitBoundaries(env.db, communityIds);
@@ -173,7 +169,7 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
   const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds)).map((n) => ({ code: n.code, geometry: n.boundary as Area }));
   const ruleProblems = checkGridSet(proposed, communityBoundaries, neighbours, onProgress);
   if (ruleProblems.size) {
-    reject('grids', [...ruleProblems].map(([index, p]) => ({ index, code: proposed.find((g) => g.index === index)?.code, problems: p })).sort((a, b) => a.index - b.index));
+    rejectImport('grids', [...ruleProblems].map(([index, p]) => ({ index, code: proposed.find((g) => g.index === index)?.code, problems: p })).sort((a, b) => a.index - b.index));
   }
 
   let created = 0;
@@ -254,7 +250,7 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
       memberPaths.push(grid!.path);
     }
   }
-  if (problems.length) reject('grid members', problems);
+  if (problems.length) rejectImport('grid members', problems);
   const gridIds = [...new Set(members.map((m) => m.gridId))];
   await env.db.transaction().execute(async (trx) => {
     await repo.deleteGridMembers(trx, gridIds);

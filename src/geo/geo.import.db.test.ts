@@ -1,11 +1,9 @@
-import crypto from 'node:crypto';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testInstance, type TestInstance } from '../../test/app.js';
+import { csv, expectProblem, expectRejected, expectUnreadable, multipart, xlsx } from '../../test/imports.js';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../core/config.js';
-import type { ImportProblem } from '../core/errors.js';
 import { bbox, pointInArea, type Area } from './geometry.js';
 import { mulberry32, subdivide } from './tiling.js';
 import { exportGridsGeoJson, worksGrid } from './geo.service.js';
@@ -56,33 +54,6 @@ function upload(token: string | null, kind: string, body: Body, contentType: str
   });
 }
 
-/** A multipart/form-data body with one file part, built by hand. */
-function multipart(filename: string, content: string | Buffer, type: string, field = 'file') {
-  const boundary = `----shiyu${crypto.randomBytes(8).toString('hex')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
-function csvCell(value: unknown): string {
-  const s = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
-}
-
-async function xlsx(header: string[], rows: unknown[][]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('grids');
-  sheet.addRow(header);
-  for (const row of rows) sheet.addRow(row.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
 const feature = (properties: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties, geometry });
 const collection = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
 
@@ -110,33 +81,9 @@ async function geography() {
   };
 }
 
-/** Sends a file that must be refused as a whole: 422, the report, and nothing written. */
-async function rejected(send: () => Promise<LightMyRequestResponse>): Promise<ImportProblem[]> {
-  const before = await geography();
-  const res = await send();
-  expect(res.statusCode, res.body).toBe(422);
-  const { error } = res.json();
-  expect(error).toMatchObject({ code: 'import_rejected', field: 'file', message: expect.stringContaining('nothing was imported') });
-  expect(await geography()).toEqual(before);
-  return error.details.problems;
-}
-
-/** Sends a file that cannot be read at all: 400 naming the file, nothing written. */
-async function unreadable(send: () => Promise<LightMyRequestResponse>, message: RegExp): Promise<void> {
-  const before = await geography();
-  const res = await send();
-  expect(res.statusCode, res.body).toBe(400);
-  expect(res.json().error).toMatchObject({ code: 'invalid_input', field: 'file', message: expect.stringMatching(message) });
-  expect(await geography()).toEqual(before);
-}
-
-/** The report names the row or feature `index` (with `code`, when given) and a problem matching `pattern`. */
-function expectProblem(problems: ImportProblem[], index: number, code: string | undefined, pattern: RegExp): void {
-  const entry = problems.find((p) => p.index === index);
-  expect(entry, JSON.stringify(problems)).toBeDefined();
-  if (code !== undefined) expect(entry!.code).toBe(code);
-  expect(entry!.problems).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
-}
+/** A file refused as a whole (422), or one that cannot be read at all (400): either way the geography stays as it was. */
+const rejected = (send: () => Promise<LightMyRequestResponse>) => expectRejected(send, geography);
+const unreadable = (send: () => Promise<LightMyRequestResponse>, message: RegExp) => expectUnreadable(send, message, geography);
 
 /** A point strictly inside an area, found by seeded sampling of its box. */
 function pointInside(area: Area): [number, number] {

@@ -1,7 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { requireAccess } from '../core/access.js';
+import type { FastifyInstance } from 'fastify';
 import type { Env } from '../core/env.js';
-import { ValidationError } from '../core/errors.js';
+import { acceptRawUploads, readUpload, SHEET_UPLOAD_TYPES, uploadRoute } from '../core/http/uploads.js';
 import { AdminUnitTreeQuery, BoundaryQuery, GridListQuery, GridTeamBody, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
 import { boundaryCollection, boundaryTag, mapSettings, type BoundaryQuery as BoundaryFilter } from './geo.boundaries.js';
 import * as geo from './geo.service.js';
@@ -11,12 +10,10 @@ import { teamAccounts, teamAccountsByUsername } from '../accounts/accounts.servi
 import { detectFormat, readImportFile, type ImportFormat } from './geo.import.js';
 import type { Static } from 'typebox';
 
-const RAW_TYPES = ['application/geo+json', 'text/csv', 'application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
-
 /** Geography: the admin tree, grids, point lookup and imports. */
 export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Promise<void> {
   // Import files come as multipart uploads or as the raw request body.
-  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: env.config.importMaxBytes }, (_req, body, done) => done(null, body));
+  acceptRawUploads(app, env.config.importMaxBytes, ['application/geo+json', ...SHEET_UPLOAD_TYPES]);
 
   app.get('/api/v1/admin-units', {
     schema: { tags: ['geo'], summary: 'The admin-unit tree under your jurisdiction', querystring: AdminUnitTreeQuery },
@@ -75,11 +72,7 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
   }, async (request) => mapSettings(env.config, request.ctx));
 
   app.post('/api/v1/geo/imports', {
-    bodyLimit: env.config.importMaxBytes,
-    // Checked again by the service; here so that nobody else's upload (up to importMaxBytes) is read and parsed.
-    onRequest: async (request) => {
-      requireAccess(request.ctx.actor, 'geo.import');
-    },
+    ...uploadRoute(env.config.importMaxBytes, 'geo.import'),
     schema: {
       tags: ['geo'],
       summary: 'Import admin units, grids or grid members from GeoJSON, CSV or XLSX; all or nothing',
@@ -101,22 +94,4 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
 function ifNoneMatch(header: string | undefined, tag: string): boolean {
   if (!header) return false;
   return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === tag || t === '*');
-}
-
-async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ content: Buffer; filename?: string; mediaType?: string }> {
-  if (request.isMultipart()) {
-    try {
-      const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
-      if (!part) throw new ValidationError('file', 'the upload has no file part');
-      return { content: await part.toBuffer(), filename: part.filename, mediaType: part.mimetype };
-    } catch (err) {
-      // Limits come with their own 4xx status; a malformed or cut-off form comes from the parser without one.
-      if (err instanceof ValidationError || (err as FastifyError).statusCode) throw err;
-      throw new ValidationError('file', `the multipart upload could not be read: ${(err as Error).message}`);
-    }
-  }
-  const body = request.body;
-  if (Buffer.isBuffer(body)) return { content: body, mediaType: request.headers['content-type'] };
-  if (body && typeof body === 'object') return { content: Buffer.from(JSON.stringify(body)) };
-  throw new ValidationError('file', 'send the file as multipart/form-data or as the request body');
 }

@@ -32,6 +32,8 @@ export interface RouteAccess {
   answers?: (body: string, where: Where) => boolean;
 }
 
+/** The codes of the world's two districts (world.ts), for requests that name an area by code. */
+const DISTRICT_CODES: Record<Where, string> = { in: '320613', out: '320612' };
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const period = `from=${encodeURIComponent('2020-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2030-01-01T00:00:00+08:00')}`;
 let serial = 0;
@@ -67,6 +69,14 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/users': {
     needs: 'users.write', scoped: true, outside: 400,
     request: (w, _c, where) => ({ method: 'POST', url: '/api/v1/users', payload: { username: unique('m'), displayName: '新用户', password: 'new-user-pass', role: 'auditor', jurisdictionId: w.districts[where] } }),
+  },
+  'POST /api/v1/users/import': {
+    // One grid worker of a district: a district outside the jurisdiction is a row the import refuses.
+    needs: 'users.write', scoped: true, outside: 422,
+    request: (_w, _c, where) => ({
+      method: 'POST', url: '/api/v1/users/import', headers: { 'content-type': 'text/csv' },
+      payload: `username,displayName,role,area\n${unique('i')},导入网格员,grid_worker,${DISTRICT_CODES[where]}\n`,
+    }),
   },
   'PATCH /api/v1/users/{id}': {
     needs: 'users.write', scoped: true,

@@ -347,9 +347,9 @@ const brokenMultipart: fc.Arbitrary<{ label: string; contentType: string; payloa
   }
 });
 
-/** Import files (the geography's CSV and GeoJSON) whose cells and properties hold hostile text and geometry. */
+/** Import files (the geography's CSV and GeoJSON, staff accounts' CSV) whose cells and properties hold hostile text and geometry. */
 const hostileFile: fc.Arbitrary<{ label: string; contentType: string; payload: string }> = fc.tuple(
-  fc.constantFrom('code,name,level,parent_code', 'grid_code,role,name,phone,organization', 'code,name,community_code,households,geometry'),
+  fc.constantFrom('code,name,level,parent_code', 'grid_code,role,name,phone,organization', 'code,name,community_code,households,geometry', 'username,displayName,role,area,department,phone'),
   fc.array(wildString, { minLength: 1, maxLength: 5 }),
   fc.constantFrom<unknown>(null, 'x', { type: 'Polygon', coordinates: [[[1e309, 0], [0, 1], [1, 1]]] }, { type: 'Point', coordinates: ['a', null] }, { type: 'MultiPolygon', coordinates: [[[]]] }),
 ).chain(([header, cells, geometry]) => fc.constantFrom(

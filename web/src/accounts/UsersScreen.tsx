@@ -5,6 +5,7 @@ import { useAddressParams } from '../app/address';
 import { useUser } from '../app/auth';
 import { useCatalogue, useLoad } from '../cases/hooks';
 import { Alert, Button, Pager, ScreenTitle, Select, Table, TextField, useErrorMessage, useToast, type Column } from '../ui';
+import { AccountImport } from './AccountImport';
 import { deactivateUser, listUsers, updateUser } from './api';
 import { UserForm } from './UserForm';
 import './accounts.css';
@@ -13,9 +14,10 @@ const PAGE_SIZE = 30;
 
 /**
  * 用户管理: the staff accounts of the jurisdiction, by role or by a name or username. Administrators
- * add accounts, change them (a move to another area, role or department; a lost password), and
- * deactivate them (sessions end at once, history stays) or let them back in; leaders and auditors read.
- * Phone numbers come masked, and reading them is audited like any personal data.
+ * add accounts, one by one or from a file, change them (a move to another area, role or department;
+ * a lost password), and deactivate them (sessions end at once, history stays) or let them back in;
+ * leaders and auditors read.
+ * Phone numbers come masked for leaders and auditors and whole for administrators, each whole reading audited.
  */
 export default function UsersScreen() {
   const { t } = useTranslation();
@@ -29,8 +31,8 @@ export default function UsersScreen() {
   const q = params.get('q') ?? '';
   const page = Number(params.get('page')) || 1;
   const [search, setSearch] = useState(q);
-  // The form open above the list: a new account, or the one being changed.
-  const [form, setForm] = useState<{ user?: User } | null>(null);
+  // The form open above the list: a new account, the one being changed, or an import of many.
+  const [form, setForm] = useState<{ user?: User } | 'import' | null>(null);
   const [round, setRound] = useState(0);
   const users = useLoad((signal) => listUsers({ role, q: q || undefined, page, pageSize: PAGE_SIZE }, signal), [role, q, page, round]);
   const admin = me.role === 'admin';
@@ -63,7 +65,8 @@ export default function UsersScreen() {
     { key: 'department', header: t('accounts.department'), render: (u) => (u.departmentId ? departmentName.get(u.departmentId) ?? '—' : '—'), wideOnly: true },
     { key: 'phone', header: t('accounts.phone'), render: (u) => u.phone ?? '—', wideOnly: true },
     { key: 'state', header: t('accounts.state'), render: (u) => (u.active ? t('accounts.active') : <span className="muted">{t('accounts.inactive')}</span>) },
-    ...(admin ? [{
+    // Hidden during an import: opening a form would close it, and with it passwords shown only once.
+    ...(admin && form !== 'import' ? [{
       key: 'actions', header: <span className="visually-hidden">{t('accounts.actions')}</span>,
       render: (u: User) => (
         <span className="user-actions">
@@ -88,9 +91,15 @@ export default function UsersScreen() {
           <TextField label={t('accounts.search')} type="search" name="q" value={search} onChange={(e) => setSearch(e.target.value)} />
           <Button type="submit">{t('accounts.find')}</Button>
         </form>
-        {admin && form === null && <Button variant="primary" onClick={() => setForm({})}>{t('accounts.new')}</Button>}
+        {admin && form === null && (
+          <>
+            <Button variant="primary" onClick={() => setForm({})}>{t('accounts.new')}</Button>
+            <Button onClick={() => setForm('import')}>{t('accounts.import.open')}</Button>
+          </>
+        )}
       </div>
-      {form && <UserForm key={form.user?.id ?? 'new'} user={form.user} departments={departments} onSaved={saved} onCancel={() => setForm(null)} />}
+      {form === 'import' && <AccountImport departments={departments} onImported={() => setRound((r) => r + 1)} onClose={() => setForm(null)} />}
+      {form && form !== 'import' && <UserForm key={form.user?.id ?? 'new'} user={form.user} departments={departments} onSaved={saved} onCancel={() => setForm(null)} />}
       {users.error !== null && <Alert>{messageOf(users.error)}</Alert>}
       <Table caption={t('accounts.caption')} captionHidden columns={columns} rows={users.value?.items ?? []} rowKey={(u) => u.id} busy={users.loading}
         empty={users.loading ? t('ui.loading') : t('accounts.none')} />

@@ -4,6 +4,8 @@
  * `{"error":{"code","message","field"}}`.
  */
 
+import type { ImportProblem } from './types';
+
 const TOKEN_KEY = 'shiyu.token';
 
 /** An answer other than 2xx, or no answer at all (status 0, code `network`). */
@@ -113,6 +115,13 @@ export const api = {
   patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
 };
+
+/** The problems of a rejected import (422 `import_rejected`), when the error is one. */
+export function importProblems(err: unknown): ImportProblem[] | null {
+  if (!(err instanceof ApiError) || err.code !== 'import_rejected') return null;
+  const problems = (err.details as { problems?: ImportProblem[] } | undefined)?.problems;
+  return Array.isArray(problems) ? problems : [];
+}
 
 /** The message for one form field, when the error names it: `<TextField error={fieldError(err, 'username')} />`. */
 export function fieldError(error: unknown, field: string): string | undefined {

@@ -46,3 +46,12 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
+
+/** One rejected row or feature of an import (src/core/errors.ts ImportProblem), in the `details.problems` of a 422. */
+export interface ImportProblem {
+  /** 1-based row of a sheet, 0-based feature of GeoJSON. */
+  index: number;
+  /** The record the row names: a grid's code, an account's username. */
+  code?: string;
+  problems: string[];
+}

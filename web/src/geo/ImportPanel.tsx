@@ -1,9 +1,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldError } from '../api/client';
+import { fieldError, importProblems } from '../api/client';
+import type { ImportProblem } from '../api/types';
 import { formatNumber, formatPercent } from '../i18n/format';
-import { Alert, Button, Select, useErrorMessage } from '../ui';
-import { IMPORT_KINDS, importProblems, uploadImport, type ImportKind, type ImportProblem, type ImportResult } from './api';
+import { Alert, Button, RejectedRows, Select, useErrorMessage } from '../ui';
+import { IMPORT_KINDS, uploadImport, type ImportKind, type ImportResult } from './api';
 
 type Outcome =
   | { state: 'idle' }
@@ -87,32 +88,9 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       {outcome.state === 'rejected' && (
         <>
           <Alert>{outcome.message}</Alert>
-          <RejectedRows problems={outcome.problems} features={outcome.features} />
+          <RejectedRows problems={outcome.problems} features={outcome.features} caption={t('geo.import.problemsCaption')} />
         </>
       )}
-    </section>
-  );
-}
-
-/** The server lists at most this many problems (geo-write.service.ts). */
-const LISTED = 1000;
-
-/** Every rejected row or feature with its problems, as a list that reads on a phone too. */
-function RejectedRows({ problems, features }: { problems: ImportProblem[]; features: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <section className="rejected-rows" aria-labelledby="rejected-title">
-      <h3 id="rejected-title">{t('geo.import.problemsCaption')}</h3>
-      {problems.length >= LISTED && <p className="field-hint">{t('geo.import.firstOnly', { count: LISTED })}</p>}
-      <ol aria-labelledby="rejected-title">
-        {problems.map((p) => (
-          <li key={`${p.index}:${p.code ?? ''}`} data-index={p.index}>
-            <strong>{t(features ? 'geo.import.feature' : 'geo.import.row', { n: p.index })}</strong>
-            {p.code && <> · <span className="rejected-code">{p.code}</span></>}
-            <ul>{p.problems.map((x) => <li key={x}>{x}</li>)}</ul>
-          </li>
-        ))}
-      </ol>
     </section>
   );
 }

@@ -62,15 +62,6 @@ export interface Basemap {
   attribution: string | null;
 }
 
-
-/** One rejected row or feature (src/core/errors.ts ImportProblem). */
-export interface ImportProblem {
-  /** 1-based row of a sheet, 0-based feature of GeoJSON. */
-  index: number;
-  code?: string;
-  problems: string[];
-}
-
 export function fetchAdminTree(signal?: AbortSignal): Promise<AdminUnitNode[]> {
   return api.get<{ items: AdminUnitNode[] }>('/api/v1/admin-units', { signal }).then((r) => r.items);
 }
@@ -100,13 +91,6 @@ export function fetchBoundaries(query: { adminUnitId?: number; level?: BoundaryL
 
 export function fetchBasemap(signal?: AbortSignal): Promise<Basemap | null> {
   return api.get<{ basemap: Basemap | null }>('/api/v1/geo/map-settings', { signal }).then((r) => r.basemap);
-}
-
-/** The problems of a rejected import, when the error is one. */
-export function importProblems(err: unknown): ImportProblem[] | null {
-  if (!(err instanceof ApiError) || err.code !== 'import_rejected') return null;
-  const problems = (err.details as { problems?: ImportProblem[] } | undefined)?.problems;
-  return Array.isArray(problems) ? problems : [];
 }
 
 /**

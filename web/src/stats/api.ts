@@ -1,4 +1,5 @@
 import { ApiError, api, session, withQuery } from '../api/client';
+import { saveFile } from '../ui/save-file';
 import type { Period } from './periods';
 
 // Shapes of the figures, as the server builds them (definitions in the README, "Figures").
@@ -46,15 +47,6 @@ export async function downloadFigures(query: FigureQuery, format: 'xlsx' | 'csv'
     throw new ApiError(response.status, error?.error?.code ?? `http_${response.status}`, error?.error?.message ?? response.statusText, error?.error?.field);
   }
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `case-figures.${format}`;
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Give the browser a moment to start the download before the blob goes.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(await response.blob(), name);
   return name;
 }

@@ -9,3 +9,5 @@ export { Spinner } from './Spinner';
 export { useSubmit } from './useSubmit';
 export { ScreenTitle } from './ScreenTitle';
 export { useOlderPages } from './useOlderPages';
+export { RejectedRows } from './RejectedRows';
+export { saveFile } from './save-file';

@@ -1,0 +1,114 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { ImportRejectedError, ValidationError, type ImportProblem } from './errors.js';
+import { unstorableText } from './text.js';
+
+/**
+ * Spreadsheets people send to be imported: CSV (UTF-8, with or without the byte-order mark Excel
+ * writes) and XLSX, read into rows named by their header. Any module's import reads its sheets here.
+ */
+
+export type SheetFormat = 'csv' | 'xlsx';
+
+/** One data row of a sheet, before a module checks it. */
+export interface SheetRow {
+  /** 1-based, counted after the header row: what a report names. */
+  index: number;
+  /** The row's cells by column name (trimmed, lower case, spaces and dashes as `_`). */
+  props: Record<string, unknown>;
+}
+
+export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** File extensions and media types of sheets; a module may pass its own formats beside them to detectFormat. */
+export const SHEET_FORMATS: Readonly<Record<string, SheetFormat>> = {
+  csv: 'csv', xlsx: 'xlsx', 'text/csv': 'csv', [XLSX_MEDIA_TYPE]: 'xlsx',
+};
+
+/**
+ * Decides the format from the file name's extension, else from the declared media type (both
+ * looked up in `known`), else from the first bytes: 'PK' starts a zip, as XLSX is. Null when
+ * nothing tells.
+ */
+export function detectFormat<F extends string>(content: Buffer, filename?: string, mediaType?: string, known: Readonly<Record<string, F | SheetFormat>> = SHEET_FORMATS): F | SheetFormat | null {
+  const ext = filename?.toLowerCase().split('.').pop();
+  if (ext && Object.hasOwn(known, ext)) return known[ext];
+  const declared = mediaType?.split(';')[0].trim().toLowerCase();
+  if (declared && Object.hasOwn(known, declared)) return known[declared];
+  if (content[0] === 0x50 && content[1] === 0x4b) return 'xlsx';
+  return null;
+}
+
+/** Reads a sheet into rows; a file that cannot be read at all is refused naming the file. */
+export async function readSheet(content: Buffer, format: SheetFormat): Promise<SheetRow[]> {
+  if (content.length === 0) throw new ValidationError('file', 'the file is empty');
+  const rows = format === 'csv' ? readCsv(content) : await readXlsx(content);
+  refuseUnstorable(rows);
+  return rows;
+}
+
+/** Text the database cannot hold (src/core/text.ts): rows with it are refused here, each named, not failed on as a 500. */
+export function refuseUnstorable(rows: readonly SheetRow[]): void {
+  const problems: ImportProblem[] = [];
+  for (const row of rows) {
+    const found = Object.entries(row.props).flatMap(([name, value]) => {
+      const reason = unstorableText(name) ?? (typeof value === 'string' ? unstorableText(value) : null);
+      return reason ? [`${name.replace(/\u0000/g, '')} ${reason}`] : [];
+    });
+    if (found.length) problems.push({ index: row.index, problems: found });
+  }
+  if (problems.length) throw new ImportRejectedError(`${problems.length} rows hold text that cannot be stored; nothing was imported`, problems);
+}
+
+function readCsv(content: Buffer): SheetRow[] {
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(content, { columns: (h: string[]) => h.map(normaliseHeader), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  } catch (err) {
+    // The parser quotes the offending field, which in a broken file can be megabytes long.
+    throw new ValidationError('file', `the CSV file could not be read: ${shorten((err as Error).message, 300)}`);
+  }
+  if (records.length === 0) throw new ValidationError('file', 'the CSV file has a header but no rows');
+  return records.map((props, i) => ({ index: i + 1, props }));
+}
+
+async function readXlsx(content: Buffer): Promise<SheetRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new ValidationError('file', `the XLSX file could not be read: ${(err as Error).message}`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet || sheet.rowCount < 2) throw new ValidationError('file', 'the first sheet has no data rows');
+  const header = (sheet.getRow(1).values as unknown[]).map((v) => normaliseHeader(String(v ?? '')));
+  const rows: SheetRow[] = [];
+  sheet.eachRow((row, rowNumber) => {
+    if (rowNumber === 1) return;
+    const values = row.values as unknown[];
+    const props: Record<string, unknown> = {};
+    header.forEach((name, col) => {
+      if (!name) return;
+      const cell = values[col];
+      props[name] = cell && typeof cell === 'object' && 'text' in cell ? (cell as { text: unknown }).text : cell ?? '';
+    });
+    rows.push({ index: rowNumber - 1, props });
+  });
+  return rows;
+}
+
+function shorten(message: string, max: number): string {
+  return message.length <= max ? message : `${message.slice(0, max)}…`;
+}
+
+function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/** A cell as text, trimmed; empty and missing both become undefined. */
+export function text(props: Record<string, unknown>, key: string): string | undefined {
+  const value = props[key];
+  if (value === undefined || value === null) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+}
