@@ -115,7 +115,8 @@ describe('notifications', () => {
         if (JSON.parse(raw).to !== phone) return void res.writeHead(200).end();
         texts.push({ headers: req.headers, raw });
         const status = await answer();
-        if (status !== 'hang') res.writeHead(status).end(status === 200 ? 'queued' : 'busy');
+        // A refusal echoes the number, as gateways' error messages do.
+        if (status !== 'hang') res.writeHead(status).end(status === 200 ? 'queued' : `busy, ${phone} not sent`);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -145,7 +146,7 @@ describe('notifications', () => {
       const quick = { sms: webhookSmsSender(gateway.url, smsSecret, 300) };
 
       await deliverDue(t.env, quick);
-      expect(await message()).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503') });
+      expect(await message()).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503: busy, … not sent') });
       await dueNow([(await message()).id]);
       await deliverDue(t.env, quick);
       expect(await message()).toMatchObject({ status: 'pending', attempts: 2, last_error: expect.stringMatching(/abort|time/i) });
