@@ -111,7 +111,7 @@ export async function gridWorkerPoint(baseURL: string): Promise<{ point: Point; 
   throw new Error('no point inside the grid_worker\'s grid');
 }
 
-/** The demo department handler's department (the city's urban management bureau). */
+/** The demo department handler's department (the urban management bureau of the demo grid worker's district). */
 export async function handlerDepartment(baseURL: string): Promise<{ id: number; name: string }> {
   const handler = await Api.as(baseURL, 'department_handler');
   const me = await handler.get<{ departmentId: number }>('/api/v1/auth/me');

@@ -38,8 +38,13 @@ describe('demo seed', () => {
     const member = await t.env.db.selectFrom('grid_members').select('role').where('user_id', '=', worker.id).executeTakeFirstOrThrow();
     expect(member.role).toBe('worker');
     const handler = await t.env.db.selectFrom('users').innerJoin('departments', 'departments.id', 'users.department_id')
-      .select('departments.kind').where('username', '=', 'department_handler').executeTakeFirstOrThrow();
+      .select(['departments.kind', 'departments.admin_unit_id']).where('username', '=', 'department_handler').executeTakeFirstOrThrow();
     expect(handler.kind).toBe('urban_management');
+    // The bureau of the grid worker's district, whose street problems the catalogue sends it.
+    const chain = await t.env.db.selectFrom('users').innerJoin('admin_units', 'admin_units.id', 'users.jurisdiction_id')
+      .select('admin_units.path').where('username', '=', 'grid_worker').executeTakeFirstOrThrow();
+    const district = await t.env.db.selectFrom('admin_units').select(['id', 'path']).where('id', '=', handler.admin_unit_id).executeTakeFirstOrThrow();
+    expect(chain.path.startsWith(district.path)).toBe(true);
   });
 
   it('creates the city departments and each district its own: over 60 for the full city', async () => {

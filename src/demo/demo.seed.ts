@@ -89,8 +89,16 @@ export async function seedDemo(env: Env, options: DemoOptions): Promise<{ accoun
       parentId: u.parentCode ? unitIds.get(u.parentCode)!.id : null,
     })));
 
-    // The demo department handler works in the city's urban management bureau.
-    handlerDepartment ??= departmentIds[CITY_DEPARTMENTS.findIndex(([kind]) => kind === 'urban_management')];
+    // The demo department handler works in the urban management bureau of the demo grid worker's
+    // district: the catalogue sends that district's street problems there, so her queue holds the
+    // history's cases and a patrol report of the demo grid worker reaches her.
+    if (handlerDepartment === undefined) {
+      const parentOf = new Map(plan.units.map((u) => [u.code, u.parentCode]));
+      let code: string | null | undefined = plan.grids[0].communityCode;
+      while (code && plan.units.find((u) => u.code === code)?.level !== 'district') code = parentOf.get(code);
+      const district = code ? unitIds.get(code)!.id : unitIds.get(cityUnit.code)!.id;
+      handlerDepartment = departmentIds[departmentRows.findIndex((d) => d.kind === 'urban_management' && d.adminUnitId === district)];
+    }
 
     // A grid worker account per grid (the first city's first is the demo `grid_worker`),
     // and each grid's named leader and liaisons.

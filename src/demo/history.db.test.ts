@@ -231,6 +231,14 @@ describe('importHistory', () => {
     expect(await deliverDue(t.env, { web: webSender, sms: async () => { throw new Error('nothing should be sent'); } })).toEqual({ sent: 0, failed: 0, handedBack: 0 });
   });
 
+  it("gives the demo department handler a queue of her department's cases", async () => {
+    const handler = t.as(await t.login('department_handler'));
+    const me = (await handler({ url: '/api/v1/auth/me' })).json();
+    const mine = (await handler({ url: `/api/v1/cases?departmentId=${me.departmentId}&pageSize=1` })).json();
+    expect(mine.total).toBeGreaterThan(0);
+    expect(mine.total).toBe(plan.filter((c) => c.departmentId === me.departmentId).length);
+  });
+
   it('leaves the deadline job nothing to do at the present it led up to', async () => {
     expect(await checkDeadlines(t.env, NOW)).toEqual({ warned: 0, escalated: 0, skipped: 0 });
   });
