@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { onASlowPhone, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
+import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, type Point } from './cases-fixtures.js';
 
 interface Made { id: number; ticketNo: string }
@@ -197,6 +197,28 @@ describe('the case screens', () => {
     await page.goto(`/cases?channel=hotline&categoryCode=E01&q=${encodeURIComponent('E2E 队列案件')}`);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
     await shot(page, 'case-list-filtered');
+  });
+
+  it('folds the filters on a phone, so that the words and the first cases fit its first screen', async () => {
+    const { page } = b;
+    await page.setViewportSize({ ...PHONE });
+    try {
+      await page.goto('/cases?status=dispatched');
+      const first = page.locator('tbody tr').first();
+      await first.waitFor();
+      const fold = page.locator('details.filter-more');
+      expect(await fold.getAttribute('open')).toBeNull();
+      expect(await page.getByLabel('状态').isVisible()).toBe(false);
+      // What is set under the fold says so on it.
+      expect(await fold.locator('summary').textContent()).toContain('已选 1 项');
+      expect(await page.getByLabel('工单号或关键词').isVisible()).toBe(true);
+      expect((await first.boundingBox())!.y).toBeLessThan(PHONE.height);
+      await shot(page, 'case-list-phone');
+      await fold.locator('summary').click();
+      expect(await page.getByLabel('状态').inputValue()).toBe('dispatched');
+    } finally {
+      await page.setViewportSize({ ...DESKTOP });
+    }
   });
 
   it('shows a case with its map, photos, reporter and timeline', async () => {

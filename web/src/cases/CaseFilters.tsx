@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES } from '../api/types';
 import { useAddressDraft } from '../app/echoes';
@@ -72,29 +72,48 @@ export interface CaseFiltersProps {
   departments: readonly Department[];
 }
 
+/** How many filters besides the words are set: shown on the folded form, so none is forgotten there. */
+function setBeyondWords(d: FilterDraft): number {
+  return [d.status, d.categoryCode, d.channel, d.adminUnitId, d.departmentId, d.overdue, d.from, d.to].filter(Boolean).length;
+}
+
+/** Wide enough to show every filter beside the list; a phone shows the words and folds the rest. */
+const WIDE = '(min-width: 641px)';
+
 /** The list's filters: state, category, channel, area, department, overdue, dates, and a ticket number or words. */
 export function CaseFilters({ params, onApply, categories, departments }: CaseFiltersProps) {
   const { t } = useTranslation();
   const { draft, set, submit, clear } = useAddressDraft(params, draftOf, paramsOf, onApply);
+  // Ten fields fill a phone's first screen before any case: there they start folded, their count on the fold.
+  const [unfolded, setUnfolded] = useState(() => window.matchMedia(WIDE).matches);
+  const active = setBeyondWords(draft);
   const areas = useLoad(() => areaTree(), []);
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const statusOptions = [{ value: 'open', label: t('cases.filter.open') }, ...CASE_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))];
   return (
     <form className="case-filters" onSubmit={submit} role="search" aria-label={t('cases.filter.title')}>
       <TextField label={t('cases.filter.q')} type="search" name="q" value={draft.q} onChange={(e) => set({ q: e.target.value })} hint={t('cases.filter.qHint')} className="filter-q" />
-      <Select label={t('cases.column.status')} name="status" value={draft.status} onChange={(e) => set({ status: e.target.value })} placeholder={t('cases.filter.all')} options={statusOptions} />
-      <CategorySelect label={t('cases.field.category')} categories={categories} withClasses value={draft.categoryCode} onChange={(categoryCode) => set({ categoryCode })} placeholder={t('cases.filter.all')} name="categoryCode" />
-      <Select label={t('cases.field.channel')} name="channel" value={draft.channel} onChange={(e) => set({ channel: e.target.value })} placeholder={t('cases.filter.all')}
-        options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
-      <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaChoices} />
-      <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
-      <Select label={t('cases.filter.dateOfLabel')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
-        options={(['received', 'closed', 'due'] as const).map((d) => ({ value: d, label: t(`cases.filter.dateOf.${d}`) }))} />
-      <TextField label={t(`cases.filter.rangeFrom.${draft.dateOf}`)} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
-      <TextField label={t(`cases.filter.rangeTo.${draft.dateOf}`)} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
-      <label className="check">
-        <input type="checkbox" name="overdue" checked={draft.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> {t('cases.filter.overdue')}
-      </label>
+      <details className="filter-more" open={unfolded} onToggle={(e) => setUnfolded(e.currentTarget.open)}>
+        <summary>
+          {t('cases.filter.more')}
+          {active > 0 && <span className="badge">{t('cases.filter.active', { count: active })}</span>}
+        </summary>
+        <div className="filter-fields">
+          <Select label={t('cases.column.status')} name="status" value={draft.status} onChange={(e) => set({ status: e.target.value })} placeholder={t('cases.filter.all')} options={statusOptions} />
+          <CategorySelect label={t('cases.field.category')} categories={categories} withClasses value={draft.categoryCode} onChange={(categoryCode) => set({ categoryCode })} placeholder={t('cases.filter.all')} name="categoryCode" />
+          <Select label={t('cases.field.channel')} name="channel" value={draft.channel} onChange={(e) => set({ channel: e.target.value })} placeholder={t('cases.filter.all')}
+            options={CHANNELS.map((c) => ({ value: c, label: t(`cases.channel.${c}`) }))} />
+          <Select label={t('cases.field.area')} name="adminUnitId" value={draft.adminUnitId} onChange={(e) => set({ adminUnitId: e.target.value })} placeholder={t('cases.filter.all')} options={areaChoices} />
+          <DepartmentPicker label={t('cases.column.department')} departments={departments} value={draft.departmentId} onChange={(departmentId) => set({ departmentId })} placeholder={t('cases.filter.all')} />
+          <Select label={t('cases.filter.dateOfLabel')} name="dateOf" value={draft.dateOf} onChange={(e) => set({ dateOf: e.target.value as FilterDraft['dateOf'] })}
+            options={(['received', 'closed', 'due'] as const).map((d) => ({ value: d, label: t(`cases.filter.dateOf.${d}`) }))} />
+          <TextField label={t(`cases.filter.rangeFrom.${draft.dateOf}`)} type="date" name="from" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+          <TextField label={t(`cases.filter.rangeTo.${draft.dateOf}`)} type="date" name="to" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+          <label className="check">
+            <input type="checkbox" name="overdue" checked={draft.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> {t('cases.filter.overdue')}
+          </label>
+        </div>
+      </details>
       <div className="form-actions">
         <Button type="submit" variant="primary">{t('cases.filter.apply')}</Button>
         <Button onClick={clear}>{t('cases.filter.clear')}</Button>
