@@ -141,6 +141,20 @@ describe('planHistory', () => {
     expect(stall.events.find((e) => e.action === 'verify_ok')!.note).toMatch(/照片/);
     expect(stall.events[1]).toMatchObject({ action: 'register', detail: { automatic: true } });
   });
+
+  it("leaves the demo's grid worker a repair to check and its department handler a case to accept", async () => {
+    const worker = t.as(await t.login('grid_worker'));
+    const handler = t.as(await t.login('department_handler'));
+    const light = plan.find((c) => c.description.includes('那盏路灯一连三晚'))!;
+    const garbage = plan.find((c) => c.description.includes('菜场东侧空地'))!;
+    for (const c of [light, garbage]) expect(plan.filter((p) => p.description === c.description)).toHaveLength(1);
+    expect([light.status, garbage.status]).toEqual(['reported', 'dispatched']);
+    const me = (await handler({ url: '/api/v1/auth/me' })).json();
+    expect(garbage.departmentId).toBe(me.departmentId);
+    const idOf = async (c: HistoricCase) => (await t.env.db.selectFrom('cases').select('id').where('description', '=', c.description).executeTakeFirstOrThrow()).id;
+    expect((await worker({ url: `/api/v1/cases/${await idOf(light)}` })).json().allowedActions).toContain('verify_ok');
+    expect((await handler({ url: `/api/v1/cases/${await idOf(garbage)}` })).json().allowedActions).toContain('accept');
+  });
 });
 
 describe('importHistory', () => {

@@ -630,7 +630,10 @@ class Planner {
 
   // ── the stories of DOMAIN.md ──
 
-  /** Stories 3 (the leaking pipe trio), 4 (late-night bar noise on 12345) and 5 (the grid worker's street stall), in the demo grid worker's grid. */
+  /**
+   * Stories 3 (the leaking pipe trio), 4 (late-night bar noise on 12345) and 5 (the grid worker's street
+   * stall), and this morning's waiting work (6, 7), in the demo grid worker's grid.
+   */
   private stories(): HistoricCase[] {
     const demoGrid = this.world.grids.find((g) => this.world.gridWorkers.get(g.id)?.username === 'grid_worker') ?? this.world.grids[0];
     const chain = this.chain(demoGrid.communityId);
@@ -715,6 +718,28 @@ class Planner {
       .step('verify_ok', at(w3, '11:50'), worker, '现场复核：摊点已清离，人行道恢复通行（附照片）。')
       .step('close', at(w3, '12:00'), dispatcher, null);
     out.push(this.finish(s, ts));
+
+    // 6 and 7. Work waiting this morning, so that the demo's grid worker and department handler
+    // each find a case to act on: a street light the bureau repaired yesterday, for her to check
+    // on site, and garbage a caller reported yesterday, dispatched to the handler's bureau.
+    const w1 = working(1);
+    const l = story('citizen_app', 'C0109', 'routine', at(w1, '07:55'), '小区南门口那盏路灯一连三晚都没亮，晚上进出黑乎乎的，老人孩子容易摔倒。', { id: null, name: 'citizen', role: null }, caller(), 'report');
+    const lights = route(l);
+    const tl = new Timeline(l.createdAt, l.intake, l.channel)
+      .step('register', at(w1, '08:40'), dispatcher, null, { categoryCode: 'C0109', urgency: 'routine', triage: 'government' });
+    tl.registrationDue = dueAt(tl.at, l.category.limits!.routine, this.cal);
+    tl.step('dispatch', at(w1, '08:52'), dispatcher, null, { departmentId: lights.id, supportDepartmentIds: [] })
+      .step('accept', at(w1, '09:30'), this.handlerOf(lights))
+      .step('report_back', at(w1, '15:40'), this.handlerOf(lights), '路灯所已更换损坏的灯具和镇流器，当晚试亮正常。');
+    out.push(this.finish(l, tl));
+
+    const g = story('hotline', 'E0102', 'routine', at(w1, '16:20'), '来电人反映：菜场东侧空地堆了好几天生活垃圾，天热有异味，一直无人清运。', dispatcher, caller(), 'complaint');
+    const bureau = route(g);
+    const tg = new Timeline(g.createdAt, dispatcher, g.channel)
+      .step('register', at(w1, '16:24'), dispatcher, null, { categoryCode: 'E0102', urgency: 'routine', triage: 'government' });
+    tg.registrationDue = dueAt(tg.at, g.category.limits!.routine, this.cal);
+    tg.step('dispatch', at(w1, '16:31'), dispatcher, null, { departmentId: bureau.id, supportDepartmentIds: [] });
+    out.push(this.finish(g, tg));
     return out;
   }
 
