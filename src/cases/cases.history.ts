@@ -210,13 +210,6 @@ export interface HistoryImport {
   batches: number;
 }
 
-/**
- * Writes historic cases with their assignments and timelines (and, when asked, their messages). Every timeline is checked first
- * (walkProblems) and the whole import refused if one is not a legal walk; then each batch of
- * about a thousand cases is one transaction: ticket numbers (the day of creation and a running
- * number from case_ticket_seq), the cases, the merges among them, the assignments, the events
- * and one `case.history_import` audit row.
- */
 export interface HistoryOptions {
   onProgress?: (done: number, total: number) => void;
   /**
@@ -228,6 +221,14 @@ export interface HistoryOptions {
   messages?: boolean;
 }
 
+/**
+ * Writes historic cases with their assignments and timelines. Every timeline is checked first
+ * (walkProblems) and the whole import refused if one is not a legal walk; then each batch of
+ * about a thousand cases is one transaction: ticket numbers (the day of creation and a running
+ * number from case_ticket_seq), the cases, the merges among them, the assignments, the events
+ * and one `case.history_import` audit row. The messages, when asked for, follow in one more
+ * transaction, in the order they were sent.
+ */
 export async function importHistory(env: Env, cases: HistoricCase[], options: HistoryOptions = {}): Promise<HistoryImport> {
   cases.forEach((c, i) => {
     const problems = walkProblems(c);
