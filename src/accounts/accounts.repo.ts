@@ -49,11 +49,11 @@ export async function findUsersByUsername(db: Conn, usernames: string[]): Promis
 }
 
 /** The active users behind these session token hashes, for the sessions that have not expired. */
-export function findUsersBySessions(db: Conn, tokenHashes: string[]): Promise<(UserRecord & { tokenHash: string })[]> {
+export function findUsersBySessions(db: Conn, tokenHashes: string[]): Promise<(UserRecord & { tokenHash: string; sessionExpiresAt: Date | string })[]> {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([...userColumns, 'sessions.token_hash as tokenHash'])
+    .select([...userColumns, 'sessions.token_hash as tokenHash', 'sessions.expires_at as sessionExpiresAt'])
     .where('sessions.token_hash', 'in', tokenHashes)
     .where('sessions.expires_at', '>', new Date())
     .where('users.active', '=', true)

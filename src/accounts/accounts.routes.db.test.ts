@@ -95,6 +95,8 @@ describe('sessions', () => {
     expect(created.statusCode).toBe(201);
     const a = (await login('pw_user', 'first-pass')).json().token;
     const b = (await login('pw_user', 'first-pass')).json().token;
+    // Used once before, so that its user is remembered (session-cache.ts) when the password changes.
+    expect((await t.as(b)({ url: '/api/v1/auth/me' })).statusCode).toBe(200);
     const wrong = await t.as(a)({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword: 'nope', newPassword: 'second-pass' } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.field).toBe('currentPassword');
@@ -112,6 +114,7 @@ describe('sessions', () => {
     const admin = await t.login('admin');
     const created = (await t.as(admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'leaver', displayName: '离职', password: 'leaver-pass', role: 'mediator', jurisdictionId: city } })).json();
     const token = (await login('leaver', 'leaver-pass')).json().token;
+    expect((await t.as(token)({ url: '/api/v1/auth/me' })).statusCode).toBe(200);
     expect((await t.as(admin)({ method: 'DELETE', url: `/api/v1/users/${created.id}` })).statusCode).toBe(204);
     expect((await t.as(token)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
     expect((await login('leaver', 'leaver-pass')).statusCode).toBe(401);
@@ -244,6 +247,10 @@ describe('changing an account', () => {
     const admin = await t.login('admin');
     const user = await make(admin, { username: 'onoff', displayName: '停用再启用', password: 'onoff-pass', role: 'auditor', jurisdictionId: city });
     const session = (await login('onoff', 'onoff-pass')).json().token;
+    expect((await t.as(session)({ url: '/api/v1/auth/me' })).json().role).toBe('auditor');
+    // A change of role holds from the next request, though the session's user was remembered.
+    expect((await patch(admin, user.id, { role: 'leader' })).json().role).toBe('leader');
+    expect((await t.as(session)({ url: '/api/v1/auth/me' })).json().role).toBe('leader');
     expect((await patch(admin, user.id, { active: false })).json().active).toBe(false);
     expect((await t.as(session)({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
     expect((await login('onoff', 'onoff-pass')).statusCode).toBe(401);

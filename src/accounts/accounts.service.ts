@@ -12,6 +12,7 @@ import { departmentsById } from '../org/org.service.js';
 import type { NewUser, UserChange } from './accounts.contract.js';
 import * as repo from './accounts.repo.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { SessionCache } from './session-cache.js';
 
 /** A user as responses show them: never the password hash, phone masked unless the caller needs it. */
 export interface UserView {
@@ -75,23 +76,46 @@ export async function login(env: Env, ctx: RequestContext, throttle: LoginThrott
  * Session lookups of requests arriving together share one query: under load every
  * request asks, and one round trip for many keeps the database free for the writes.
  */
-const sessionLookups = perDatabase((db: Env['db']) => new MicroBatcher<string, repo.UserRecord | undefined>(async (hashes) => {
+type SessionUser = Awaited<ReturnType<typeof repo.findUsersBySessions>>[number];
+const sessionLookups = perDatabase((db: Env['db']) => new MicroBatcher<string, SessionUser | undefined>(async (hashes) => {
   const found = new Map((await repo.findUsersBySessions(db, [...new Set(hashes)])).map((u) => [u.tokenHash, u]));
   return hashes.map((h) => found.get(h));
 }, { maxSize: 200, maxInFlight: 4, retrySingly: () => false }));
 
+/** How long a session's user is remembered (session-cache.ts): what another server process may lag by. */
+const SESSION_CACHE_MS = 1_000;
+const sessionCache = perDatabase((_db: Env['db']) => new SessionCache<Actor>(SESSION_CACHE_MS));
+
 /** The user behind a token, for the authentication hook. */
 export async function resolveActor(env: Env, token: string): Promise<Actor | null> {
-  const user = await sessionLookups(env.db).submit(sha256(token));
-  return user ? toActor(env, user) : null;
+  const hash = sha256(token);
+  const cache = sessionCache(env.db);
+  const known = cache.get(hash);
+  if (known) return known;
+  const since = cache.begin();
+  const user = await sessionLookups(env.db).submit(hash);
+  if (!user) return null;
+  const actor = await toActor(env, user);
+  cache.set(hash, actor, since, new Date(user.sessionExpiresAt));
+  return actor;
+}
+
+/** Runs a change that ends sessions or alters who a user is, then forgets every remembered session. */
+async function changingSessions<T>(env: Env, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } finally {
+    // Also after a failure: the commit may have happened before the connection broke.
+    sessionCache(env.db).forgetAll();
+  }
 }
 
 export async function logout(env: Env, ctx: RequestContext, token: string): Promise<void> {
   if (!ctx.actor) throw new UnauthorizedError();
-  await env.db.transaction().execute(async (trx) => {
+  await changingSessions(env, () => env.db.transaction().execute(async (trx) => {
     await repo.deleteSession(trx, sha256(token));
     await recordAudit(trx, ctx, { action: 'session.logout', targetType: 'user', targetId: ctx.actor!.id, scopePath: ctx.actor!.jurisdictionPath });
-  });
+  }));
 }
 
 /** Changes the caller's password and ends their other sessions. */
@@ -101,11 +125,11 @@ export async function changePassword(env: Env, ctx: RequestContext, token: strin
   if (!user || !(await verifyPassword(current, user.passwordHash))) throw new ValidationError('currentPassword', 'the current password is wrong');
   if (current === next) throw new ValidationError('newPassword', 'the new password must differ from the current one');
   const hash = await hashPassword(next);
-  await env.db.transaction().execute(async (trx) => {
+  await changingSessions(env, () => env.db.transaction().execute(async (trx) => {
     await repo.updatePassword(trx, user.id, hash);
     await repo.deleteSessionsOfUser(trx, user.id, sha256(token));
     await recordAudit(trx, ctx, { action: 'user.password_change', targetType: 'user', targetId: user.id, scopePath: ctx.actor!.jurisdictionPath });
-  });
+  }));
 }
 
 export async function me(env: Env, ctx: RequestContext): Promise<UserView> {
@@ -239,13 +263,13 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
   const phoneNow = (enc: string | null) => (enc === null ? null : 'set');
   const before = { ...Object.fromEntries(changed.map((k) => [k, user[k]])), ...(change.phone !== undefined ? { phone: phoneNow(user.phoneEnc) } : {}) };
   const after = { ...delta, ...(change.phone !== undefined ? { phone: phoneNow(change.phone) } : {}) };
-  await env.db.transaction().execute(async (trx) => {
+  await changingSessions(env, () => env.db.transaction().execute(async (trx) => {
     await repo.updateUser(trx, id, { ...delta, ...(change.phone !== undefined ? { phoneEnc: env.cipher.encryptOptional(change.phone) } : {}) });
     if (!next.active) await repo.deleteSessionsOfUser(trx, id);
     // A user moved between areas is recorded in both, so that the auditors of each see the move.
     const scopes = path === user.path ? [path] : [user.path, path];
     await recordAudit(trx, ctx, scopes.map((scopePath) => ({ action: 'user.update', targetType: 'user', targetId: id, scopePath, before, after })));
-  });
+  }));
   return getUser(env, ctx, id);
 }
 
@@ -288,11 +312,11 @@ export async function resetPassword(env: Env, ctx: RequestContext, id: number, n
   const user = await userInScope(env, ctx.actor, id);
   if (user.id === ctx.actor.id) throw new ConflictError('change your own password with POST /api/v1/auth/password, which asks for the current one');
   const hash = await hashPassword(newPassword);
-  await env.db.transaction().execute(async (trx) => {
+  await changingSessions(env, () => env.db.transaction().execute(async (trx) => {
     await repo.updatePassword(trx, id, hash);
     await repo.deleteSessionsOfUser(trx, id);
     await recordAudit(trx, ctx, { action: 'user.password_reset', targetType: 'user', targetId: id, scopePath: user.path });
-  });
+  }));
 }
 
 /** Deactivates a user and ends their sessions; their history stays. */
@@ -300,11 +324,11 @@ export async function deactivateUser(env: Env, ctx: RequestContext, id: number):
   requireAccess(ctx.actor, 'users.write');
   const user = await userInScope(env, ctx.actor, id);
   if (user.id === ctx.actor.id) throw new ConflictError('you cannot deactivate yourself');
-  await env.db.transaction().execute(async (trx) => {
+  await changingSessions(env, () => env.db.transaction().execute(async (trx) => {
     await repo.setUserActive(trx, id, false);
     await repo.deleteSessionsOfUser(trx, id);
     await recordAudit(trx, ctx, { action: 'user.deactivate', targetType: 'user', targetId: id, scopePath: user.path, before: { active: user.active }, after: { active: false } });
-  });
+  }));
 }
 
 /** The jurisdiction an Open311 API key acts for, or null when the key is unknown or revoked. */
