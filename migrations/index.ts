@@ -15,6 +15,7 @@ import * as caseDailyCounts from './202611241800_case_daily_counts.js';
 import * as notificationCaseIndex from './202611241900_notification_case_index.js';
 import * as auditLookups from './202611242000_audit_lookups.js';
 import * as notificationReporterIndex from './202611250300_notification_reporter_index.js';
+import * as auditAppendOnlyColumns from './202611250600_audit_append_only_columns.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '202611241900_notification_case_index': notificationCaseIndex,
   '202611242000_audit_lookups': auditLookups,
   '202611250300_notification_reporter_index': notificationReporterIndex,
+  '202611250600_audit_append_only_columns': auditAppendOnlyColumns,
 };

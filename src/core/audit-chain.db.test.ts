@@ -49,6 +49,29 @@ describe('audit chain', () => {
     await expect(sql`truncate audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
   });
 
+  it('lets sealing write only the chain columns of an unsealed row, and only once', async () => {
+    await recordAudit(database.db, ctx, { action: 'test.unsealed', targetType: 'thing', targetId: 'u', scopePath: '/1/', before: { n: 1 }, after: { n: 2 } });
+    const { id } = await database.db.selectFrom('audit_log').select('id').where('action', '=', 'test.unsealed').executeTakeFirstOrThrow();
+    const { rows: columns } = await sql<{ name: string; type: string }>`
+      select column_name as name, data_type as type from information_schema.columns
+      where table_schema = current_schema() and table_name = 'audit_log' order by ordinal_position`.execute(database.db);
+    const chain = ['chain_no', 'prev_hash', 'hash'];
+    // Every other column, present and future: a new one the trigger does not compare fails here.
+    const others = columns.filter((c) => !chain.includes(c.name));
+    expect(others.length).toBeGreaterThanOrEqual(13);
+    for (const c of others) {
+      const changed = c.type === 'jsonb' ? sql`'{"n": 9}'::jsonb`
+        : c.type.startsWith('timestamp') ? sql`${sql.ref(c.name)} + interval '1 second'`
+        : c.type === 'bigint' || c.type === 'integer' ? sql`coalesce(${sql.ref(c.name)}, 0) + 1000000`
+        : sql`coalesce(${sql.ref(c.name)}, '') || 'x'`;
+      // The id is an identity column, which PostgreSQL itself keeps from being set.
+      await expect(sql`update audit_log set ${sql.ref(c.name)} = ${changed} where id = ${id}`.execute(database.db), c.name).rejects.toThrow(c.name === 'id' ? /DEFAULT/ : /append-only/);
+    }
+    await sql`update audit_log set chain_no = -1, prev_hash = 'p', hash = 'h' where id = ${id}`.execute(database.db);
+    await expect(sql`update audit_log set hash = 'h2' where id = ${id}`.execute(database.db)).rejects.toThrow(/append-only/);
+    await tamper(sql`delete from audit_log where id = ${id}`);
+  });
+
   it('does not verify with another key', async () => {
     const report = await verifyAudit(database.db, auditKey(crypto.randomBytes(32)));
     expect(report.ok).toBe(false);
