@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../core/db.js';
+import { prepared } from '../core/sql.js';
 import { unnestInsert } from '../core/sql-rows.js';
 import type { CasesTable, DB } from '../core/db.types.js';
 
@@ -46,6 +47,7 @@ export async function insertIntakes(db: Db, w: IntakeWrite, near: NearQuery[] = 
   // Every part of one statement reads the same snapshot, taken before any of it wrote.
   const nearRows = near.length > 0 ? sql`(select json_agg(r) from (${openCasesNearSql(near)}) r)` : sql`null::json`;
   const { rows } = await sql<{ id: number | null; created_at: Date | null; near: NearRowJson[] | null }>`
+    ${prepared(`intake, cases ${planGeneration(w.cases[0]?.id)}`)}
     with ${sql.join(parts)}
     select id, created_at, null::json as near from c
     union all select null, null, ${nearRows}`.execute(db);
@@ -56,6 +58,18 @@ export async function insertIntakes(db: Db, w: IntakeWrite, near: NearQuery[] = 
     else created.set(Number(r.id), r.created_at!);
   }
   return { created, near: byQuery(near, found.map((n) => ({ ...n, created_at: new Date(n.created_at) }))) };
+}
+
+/**
+ * Which plan of the intake statement a batch uses: a new one each time the cases table has doubled
+ * (ids count its rows closely enough). Prepared, the statement skips parsing and planning, a third
+ * of PostgreSQL's work on a batch; but PostgreSQL keeps the plan it made first, and one made while
+ * the table was nearly empty looked for duplicates by walking every open case instead of the box
+ * (README, Benchmarks). Its own ANALYZE replaces plans too, but only every minute or so.
+ */
+function planGeneration(firstId: unknown): string {
+  const id = Number(firstId);
+  return Number.isFinite(id) && id >= 1 ? `2^${Math.floor(Math.log2(id))}` : 'any';
 }
 
 export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
@@ -12,11 +13,25 @@ export class DatabaseTimeoutError extends Error {
   }
 }
 
+/** How a statement asks to be prepared once per connection (`prepared` in sql.ts writes it). */
+export const PREPARED_MARK = '/* prepared: ';
+
+/**
+ * The name PostgreSQL keeps a marked statement under on each connection: its text's digest, so
+ * a name never stands for two texts (node-postgres refuses that) and a new text is a new plan.
+ */
+export function preparedName(text: string): string | undefined {
+  // Statements are written as indented template literals: the mark follows their first newline.
+  const start = text.search(/\S/);
+  return start >= 0 && text.startsWith(PREPARED_MARK, start) ? `p${crypto.createHash('sha1').update(text).digest('hex').slice(0, 24)}` : undefined;
+}
+
 /** What node-postgres rejects a query with when its own query_timeout runs out. */
 const READ_TIMEOUT = 'Query read timeout';
 
 /**
- * node-postgres's pool, every query given up on after `timeoutMs` even when the database says
+ * node-postgres's pool, statements marked `prepared` parsed and planned once per connection, and
+ * (with `timeoutMs` above 0) every query given up on after `timeoutMs` even when the database says
  * nothing at all (a frozen server, a host gone silent), where PostgreSQL's own statement_timeout
  * cannot fire. The connection a query was given up on is closed, never reused: its statement may
  * still be running, or be inside a transaction whose ROLLBACK was never sent, and the next borrower
@@ -33,7 +48,8 @@ export class BoundedPool implements PostgresPool {
       if (abandoned) throw abandoned;
       try {
         // node-postgres takes query_timeout per query; @types/pg does not list it.
-        const result = await client.query({ text: sql, values: [...parameters], query_timeout: this.timeoutMs } as pg.QueryConfig);
+        const config = { text: sql, values: [...parameters], name: preparedName(sql), query_timeout: this.timeoutMs || undefined };
+        const result = await client.query(config as pg.QueryConfig);
         return result as unknown as PostgresQueryResult<unknown>;
       } catch (err) {
         if ((err as Error).message === READ_TIMEOUT) throw (abandoned = new DatabaseTimeoutError(this.timeoutMs));
