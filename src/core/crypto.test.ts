@@ -17,6 +17,12 @@ describe('personal data encryption', () => {
     expect(cipher.decrypt(cipher.encrypt('身份证 320612199001011234'))).toBe('身份证 320612199001011234');
   });
 
+  it('never gives two values the same IV, across many draws of the pool', () => {
+    const ivs = Array.from({ length: 1_000 }, () => cipher.encrypt('x').split('.')[1]);
+    expect(new Set(ivs).size).toBe(1_000);
+    expect(ivs.every((iv) => Buffer.from(iv, 'base64url').length === 12)).toBe(true);
+  });
+
   it('refuses a tampered value and a value under another key', () => {
     const stored = cipher.encrypt('13812345678');
     const parts = stored.split('.');

@@ -2,6 +2,22 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+const IV_BYTES = 12;
+/** IVs drawn this many at a time: one call to the system's random source serves many values. */
+const IVS_PER_DRAW = 256;
+let ivs = Buffer.alloc(0);
+let ivAt = 0;
+
+/** A fresh random IV, never handed out twice: the pool is replaced, not refilled in place. */
+function nextIv(): Buffer {
+  if (ivAt + IV_BYTES > ivs.length) {
+    ivs = crypto.randomBytes(IV_BYTES * IVS_PER_DRAW);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return ivs.subarray(ivAt - IV_BYTES, ivAt);
+}
+
 /**
  * Personal data at rest: AES-256-GCM with a random IV per value, stored as
  * `v1.<iv>.<tag>.<ciphertext>` (base64url), so a future key can sit beside this one.
@@ -12,7 +28,8 @@ export class Cipher {
   }
 
   encrypt(plain: string): string {
-    const iv = crypto.randomBytes(12);
+    // Drawn one by one, the IVs' system calls were a fortieth of the server's time under intake.
+    const iv = nextIv();
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
