@@ -212,7 +212,8 @@ describe('the case screens', () => {
       // What is set under the fold says so on it.
       expect(await fold.locator('summary').textContent()).toContain('已选 1 项');
       expect(await page.getByLabel('工单号或关键词').isVisible()).toBe(true);
-      expect((await first.boundingBox())!.y).toBeLessThan(PHONE.height);
+      // Polled: the list may be between two renderings (a refetch, a live update), its row not laid out for a moment.
+      await expect.poll(async () => (await first.boundingBox())?.y ?? Infinity).toBeLessThan(PHONE.height);
       await shot(page, 'case-list-phone');
       await fold.locator('summary').click();
       expect(await page.getByLabel('状态').inputValue()).toBe('dispatched');
