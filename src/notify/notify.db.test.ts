@@ -6,7 +6,8 @@ import { testInstance, type TestInstance } from '../../test/app.js';
 import { polygonsOf, type Area } from '../geo/geometry.js';
 import { createPublicCase } from '../cases/cases.public.js';
 import { fewUnitPaths } from '../geo/geo.service.js';
-import { inbox } from './notify.repo.js';
+import { sql } from 'kysely';
+import { dueMessages, inbox } from './notify.repo.js';
 import { configuredSenders, deliverDue } from './notify.service.js';
 import { smtpSender, webhookSmsSender, webSender } from './notify.senders.js';
 
@@ -316,6 +317,22 @@ describe('notifications', () => {
       }
     }
     expect(everything.filter((m) => m.path?.startsWith(here.path) && m.user_id === null && m.department_id === null).length).toBeGreaterThan(7);
+  });
+
+  it("claims a channel's due messages without reading those of a channel that has no sender", async () => {
+    // A city without an SMS gateway keeps every text pending for good.
+    await sql`insert into notifications (dedupe_key, channel, subject, body)
+      select 'unsendable:' || g, 'sms', 's', 'b' from generate_series(1, 3000) g`.execute(t.env.db);
+    await sql`analyze notifications`.execute(t.env.db);
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${dueMessages(['web'], 100)}`.execute(t.env.db);
+    const read: number[] = [];
+    const walk = (node: Record<string, unknown>) => {
+      read.push(Number(node['Rows Removed by Filter'] ?? 0) + Number(node['Rows Removed by Index Recheck'] ?? 0));
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    walk((rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0].Plan);
+    expect(Math.max(...read)).toBeLessThan(100);
+    await sql`delete from notifications where dedupe_key like 'unsendable:%'`.execute(t.env.db);
   });
 
   it('names the field of a bad outbox query', async () => {

@@ -16,14 +16,19 @@ export async function enqueue(db: Conn, rows: Insertable<NotificationsTable>[]):
  * rows another process has claimed, so no message goes out from two places at once.
  * A lease that expires (a sender that died) makes the message due again.
  */
+/** The due messages of `channels`, oldest first, that no other run holds: what a claim takes. */
+export function dueMessages(channels: string[], limit: number) {
+  return sql<{ id: number }>`
+    select id from notifications
+    where channel = any(${channels}::text[])
+      and ((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now()))
+    order by id limit ${limit} for update skip locked`;
+}
+
 export async function claimDue(db: Conn, channels: string[], limit: number, leaseSeconds: number) {
   const { rows } = await sql<{ id: number; dedupe_key: string; channel: string; address_enc: string | null; subject: string; body: string; attempts: number }>`
     update notifications n set status = 'sending', locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
-    where n.id in (
-      select id from notifications
-      where channel = any(${channels}::text[])
-        and ((status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now()))
-      order by id limit ${limit} for update skip locked)
+    where n.id in (${dueMessages(channels, limit)})
     returning n.id, n.dedupe_key, n.channel, n.address_enc, n.subject, n.body, n.attempts`.execute(db);
   return rows;
 }
