@@ -199,9 +199,10 @@ async function writeIntakes(db: Db, stock: IntakeIdStock, items: PreparedIntake[
   taken.forEach((c, i) => {
     const q = items[i].near;
     if (!q) return;
-    for (const sibling of taken.slice(0, i)) {
+    for (let j = 0; j < i; j++) {
+      const sibling = taken[j];
       if (sibling.category_code === q.categoryCode && sibling.lon! >= q.box[0] && sibling.lon! <= q.box[2] && sibling.lat! >= q.box[1] && sibling.lat! <= q.box[3]) {
-        c.near.push({ ...sibling, lon: sibling.lon!, lat: sibling.lat!, path: items[taken.indexOf(sibling)].row.path, i: 0 });
+        c.near.push({ ...sibling, lon: sibling.lon!, lat: sibling.lat!, path: items[j].row.path, i: 0 });
       }
     }
   });
