@@ -61,9 +61,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       types: pgTypes,
-      // Only the statements marked `prepared` (sql.ts) are named, and those are to be planned once:
-      // left to choose, PostgreSQL went on planning the intake statement at every batch.
-      options: ['-c plan_cache_mode=force_generic_plan', ...(options.schema ? [`-c search_path=${options.schema}`] : [])].join(' '),
+      options: options.schema ? `-c search_path=${options.schema}` : undefined,
       // How long a request waits for a connection, new or from the pool, before it is answered 503:
       // with the database gone, requests queued behind failing connects wait this long.
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
@@ -75,7 +73,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // or as its query fails) emits 'error' with no listener, which kills the process. It is
     // unusable afterwards: its next query fails, and the pool drops it when it is released.
     pool.on('error', () => {});
-    pool.on('connect', (client) => { client.on('error', () => {}); });
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      // Only the statements marked `prepared` (sql.ts) are named, and those are to be planned once:
+      // left to choose, PostgreSQL went on planning the intake statement at every batch. A SET rather
+      // than a startup option, which connection poolers such as PgBouncer refuse. Queued first, it
+      // runs before anything the client is lent for; failing, it leaves plans as PostgreSQL chooses.
+      client.query('set plan_cache_mode = force_generic_plan').catch(() => {});
+    });
     const dialect = new PostgresDialect({ pool: new BoundedPool(pool, bound > 0 ? bound + SILENCE_GRACE_MS : 0) });
     const db = new Kysely<DB>({ dialect });
     return { db, kind: 'postgres', close: () => db.destroy() };
