@@ -117,7 +117,8 @@ describe('the closed loop, end to end', () => {
     await page.locator('.timeline-entry[data-action="close"]').waitFor();
     expect(await page.locator('.timeline-entry').evaluateAll((entries) => entries.map((e) => e.getAttribute('data-action')).filter((a) => a !== 'photo' && a !== 'warn')))
       .toEqual(['receive', 'register', 'dispatch', 'accept', 'report_back', 'verify_ok', 'callback', 'close']);
-    expect(await page.locator('.photo-gallery img').count()).toBe(3);
+    // The photos are their own request, which may answer after the timeline.
+    await expect.poll(() => page.locator('.photo-gallery img').count()).toBe(3);
     await shot(page, 'loop-5-closed-case');
   });
 

@@ -77,7 +77,8 @@ async function refusedWithin(port: number, ms: number): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
     const result = await tryConnect(port);
-    if (result !== 'connected' || Date.now() > deadline) return result;
+    // A probe taken into the backlog just as the listener closes is reset, not refused: probe again.
+    if ((result !== 'connected' && result !== 'ECONNRESET') || Date.now() > deadline) return result;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
