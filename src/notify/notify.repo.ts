@@ -11,11 +11,6 @@ export async function enqueue(db: Conn, rows: Insertable<NotificationsTable>[]):
   await db.insertInto('notifications').values(rows).onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
 }
 
-/**
- * Claims due messages for one sender run: marks them `sending` with a lease, skipping
- * rows another process has claimed, so no message goes out from two places at once.
- * A lease that expires (a sender that died) makes the message due again.
- */
 /** The due messages of `channels`, oldest first, that no other run holds: what a claim takes. */
 export function dueMessages(channels: string[], limit: number) {
   return sql<{ id: number }>`
@@ -25,6 +20,11 @@ export function dueMessages(channels: string[], limit: number) {
     order by id limit ${limit} for update skip locked`;
 }
 
+/**
+ * Claims due messages for one sender run: marks them `sending` with a lease, skipping
+ * rows another process has claimed, so no message goes out from two places at once.
+ * A lease that expires (a sender that died) makes the message due again.
+ */
 export async function claimDue(db: Conn, channels: string[], limit: number, leaseSeconds: number) {
   const { rows } = await sql<{ id: number; dedupe_key: string; channel: string; address_enc: string | null; subject: string; body: string; attempts: number }>`
     update notifications n set status = 'sending', locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = n.attempts + 1
