@@ -72,11 +72,12 @@ export async function login(env: Env, ctx: RequestContext, throttle: LoginThrott
   return { token, expiresAt: expiresAt.toISOString(), user: await present(env, user, reader) };
 }
 
+type SessionUser = Awaited<ReturnType<typeof repo.findUsersBySessions>>[number];
+
 /**
  * Session lookups of requests arriving together share one query: under load every
  * request asks, and one round trip for many keeps the database free for the writes.
  */
-type SessionUser = Awaited<ReturnType<typeof repo.findUsersBySessions>>[number];
 const sessionLookups = perDatabase((db: Env['db']) => new MicroBatcher<string, SessionUser | undefined>(async (hashes) => {
   const found = new Map((await repo.findUsersBySessions(db, [...new Set(hashes)])).map((u) => [u.tokenHash, u]));
   return hashes.map((h) => found.get(h));
