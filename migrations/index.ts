@@ -17,6 +17,7 @@ import * as auditLookups from './202611242000_audit_lookups.js';
 import * as notificationReporterIndex from './202611250300_notification_reporter_index.js';
 import * as auditAppendOnlyColumns from './202611250600_audit_append_only_columns.js';
 import * as notificationDueByChannel from './202611250700_notification_due_by_channel.js';
+import * as casePartialIndexes from './202611250800_case_partial_indexes.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '202611250300_notification_reporter_index': notificationReporterIndex,
   '202611250600_audit_append_only_columns': auditAppendOnlyColumns,
   '202611250700_notification_due_by_channel': notificationDueByChannel,
+  '202611250800_case_partial_indexes': casePartialIndexes,
 };
