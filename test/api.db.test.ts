@@ -60,3 +60,36 @@ describe('api basics', () => {
     expect(res.body).toContain('process_resident_memory_bytes');
   });
 });
+
+describe('times a Date cannot hold', () => {
+  // RFC 3339 allows both; a leap second is an invalid Date, and PostgreSQL refuses year 0000.
+  const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00'];
+
+  it('are refused as bad input naming the parameter, wherever a period is asked for', async () => {
+    const admin = t.as(await t.login('admin'));
+    for (const value of unholdable) {
+      const v = encodeURIComponent(value);
+      for (const [url, field] of [
+        [`/api/v1/cases?from=${v}`, 'from'],
+        [`/api/v1/cases?closedTo=${v}`, 'closedTo'],
+        [`/api/v1/cases/export.csv?to=${v}`, 'to'],
+        [`/api/v1/audit?from=${v}`, 'from'],
+        [`/api/v1/stats/cases?groupBy=department&from=${v}&to=2027-01-01T00:00:00Z`, 'from'],
+        [`/open311/v2/requests.json?start_date=${v}`, 'start_date'],
+        [`/open311/v2/servicerequestupdates.json?start_date=${v}`, 'start_date'],
+      ]) {
+        const res = await admin({ url });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+        expect(res.body, url).toContain(field);
+      }
+    }
+  });
+
+  it('leave the earliest and a real last second of a day alone', async () => {
+    const admin = t.as(await t.login('admin'));
+    for (const value of ['0001-01-01T00:00:00Z', '2026-12-31T23:59:59.999+08:00']) {
+      const res = await admin({ url: `/api/v1/cases?from=${encodeURIComponent(value)}` });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+  });
+});

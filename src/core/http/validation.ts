@@ -62,6 +62,26 @@ function boundedIntegers(schema: unknown): unknown {
   return copy;
 }
 
+/** The earliest instant both JavaScript's ISO strings and PostgreSQL's input read: year 1. */
+const YEAR_ONE = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * RFC 3339 allows what no Date holds: a leap second (23:59:60 is an invalid Date, whose
+ * ISO string throws) and year 0000 (which PostgreSQL refuses). Refused here, naming the field,
+ * rather than failing later as a 500.
+ */
+function representableTimes(ajv: Ajv): void {
+  // ajv-formats defines both as { validate, compare } on strings (its fmtDef).
+  type StringFormat = { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+  const narrowed = (format: StringFormat, also: (s: string) => boolean) => ({
+    type: 'string' as const, compare: format.compare, validate: (s: string) => format.validate(s) && also(s),
+  });
+  const dateTime = ajv.formats['date-time'] as unknown as StringFormat;
+  const date = ajv.formats.date as unknown as StringFormat;
+  ajv.addFormat('date-time', narrowed(dateTime, (s) => Date.parse(s) >= YEAR_ONE));
+  ajv.addFormat('date', narrowed(date, (s) => !s.startsWith('0000')));
+}
+
 /**
  * Query strings and path parameters arrive as text, so they are coerced ("42" → 42);
  * JSON bodies are not: a number where a string belongs is the caller's mistake to hear about.
@@ -69,6 +89,9 @@ function boundedIntegers(schema: unknown): unknown {
 export function registerValidation(app: FastifyInstance): void {
   const text = new Ajv({ ...common, coerceTypes: 'array' });
   const json = new Ajv({ ...common, coerceTypes: false });
-  for (const ajv of [text, json]) addFormats.default(ajv);
+  for (const ajv of [text, json]) {
+    addFormats.default(ajv);
+    representableTimes(ajv);
+  }
   app.setValidatorCompiler(({ schema, httpPart }) => refusingUnstorable((httpPart === 'body' ? json : text).compile(boundedIntegers(schema) as FastifySchema & object)));
 }
