@@ -62,8 +62,8 @@ describe('api basics', () => {
 });
 
 describe('times a Date cannot hold', () => {
-  // RFC 3339 allows both; a leap second is an invalid Date, and PostgreSQL refuses year 0000.
-  const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00'];
+  // RFC 3339 allows them; a leap second is an invalid Date, and PostgreSQL refuses years 0000 and 10000.
+  const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '9999-12-31T23:59:59-23:59'];
 
   it('are refused as bad input naming the parameter, wherever a period is asked for', async () => {
     const admin = t.as(await t.login('admin'));
@@ -77,6 +77,7 @@ describe('times a Date cannot hold', () => {
         [`/api/v1/stats/cases?groupBy=department&from=${v}&to=2027-01-01T00:00:00Z`, 'from'],
         [`/open311/v2/requests.json?start_date=${v}`, 'start_date'],
         [`/open311/v2/servicerequestupdates.json?start_date=${v}`, 'start_date'],
+        [`/api/v1/cases/points.geojson?status=all&from=${v}&to=2027-01-01T00:00:00Z`, 'from'],
       ]) {
         const res = await admin({ url });
         expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
@@ -85,9 +86,15 @@ describe('times a Date cannot hold', () => {
     }
   });
 
+  it('as days, year 0000 is refused too', async () => {
+    const res = await t.as(await t.login('admin'))({ url: '/api/v1/stats/cases/daily?from=0000-01-01&to=0000-02-01' });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error.field).toBe('from');
+  });
+
   it('leave the earliest and a real last second of a day alone', async () => {
     const admin = t.as(await t.login('admin'));
-    for (const value of ['0001-01-01T00:00:00Z', '2026-12-31T23:59:59.999+08:00']) {
+    for (const value of ['0001-01-01T00:00:00Z', '2026-12-31T23:59:59.999+08:00', '9999-12-31T23:59:59Z']) {
       const res = await admin({ url: `/api/v1/cases?from=${encodeURIComponent(value)}` });
       expect(res.statusCode, res.body).toBe(200);
     }

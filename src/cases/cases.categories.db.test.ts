@@ -77,6 +77,9 @@ describe('case categories', () => {
       [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', departmentKind: 'spaceport' }, 'departmentKind'],
       [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', limits: { routine: { amount: 0, unit: 'days' } } }, 'limits'],
       [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', limits: { routine: { amount: 1.5, unit: 'days' } } }, 'limits.routine.amount'],
+      // Working time the calendar cannot reach within its three years: every registration would fail.
+      [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', limits: { routine: { amount: 8760, unit: 'days' } } }, 'limits.routine.amount'],
+      [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', limits: { urgent: { amount: 8760, unit: 'hours' } } }, 'limits.urgent.amount'],
       [{ code: 'E0197', parentCode: 'E01', name: 'x', nameEn: 'x', colour: 'red' }, 'colour'],
     ];
     for (const [payload, field] of cases) {
@@ -85,6 +88,9 @@ describe('case categories', () => {
       expect(res.json().error.field, JSON.stringify(payload)).toContain(field);
     }
     expect((await patch(admin, 'E0102', {})).statusCode).toBe(400);
+    expect((await patch(admin, 'E0102', { limits: { routine: { amount: 8760, unit: 'days' } } })).json().error.field).toBe('limits.routine.amount');
+    // A year round the clock is a limit the calendar can count.
+    expect((await patch(admin, 'E0102', { limits: { routine: { amount: 8760, unit: 'natural_hours' } } })).statusCode).toBe(200);
     expect((await patch(admin, 'NOPE', { name: 'x' })).statusCode).toBe(404);
   });
 

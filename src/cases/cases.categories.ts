@@ -4,6 +4,7 @@ import type { Env } from '../core/env.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { TimeLimit } from './calendar.js';
 import { catalogue, catalogueChanged, type CategoryRow } from './cases.catalogue.js';
+import { dueUnder } from './cases.intake.js';
 import * as repo from './cases.repo.js';
 
 /** GB/T 30428 practice: major class, subclass, and at most one finer level. */
@@ -50,12 +51,14 @@ function depthOf(known: Awaited<ReturnType<typeof catalogue>>, code: string): nu
   return depth;
 }
 
-/** Time limits must be positive; working days whole, as the calendar counts them. */
-function checkLimits(limits: Limits | null | undefined): void {
+/** Time limits the calendar can count from now: working days whole, and none beyond its reach. */
+async function checkLimits(env: Env, limits: Limits | null | undefined): Promise<void> {
+  const now = new Date();
   for (const [urgency, limit] of Object.entries(limits ?? {})) {
     if (limit.unit === 'days' && !Number.isInteger(limit.amount)) {
       throw new ValidationError(`limits.${urgency}.amount`, 'a limit in working days must be a whole number of days');
     }
+    await dueUnder(env, now, limit, `limits.${urgency}.amount`);
   }
 }
 
@@ -83,7 +86,7 @@ export async function createCategory(env: Env, ctx: RequestContext, input: NewCa
   const kind = input.kind ?? parent?.kind;
   if (!kind) throw new ValidationError('kind', 'a major class needs its kind: event, component or subject');
   if (parent && kind !== parent.kind) throw new ValidationError('kind', `a subclass has its class's kind (${parent.kind})`);
-  checkLimits(input.limits);
+  await checkLimits(env, input.limits);
   await env.db.transaction().execute(async (trx) => {
     await repo.insertCategories(trx, [{ code: input.code, parent_code: parent?.code ?? null, kind, ...columns(input), name: input.name, name_en: input.nameEn }]);
     await recordAudit(trx, ctx, { action: 'category.create', targetType: 'case_category', targetId: input.code, scopePath: '', after: input });
@@ -97,7 +100,7 @@ export async function updateCategory(env: Env, ctx: RequestContext, code: string
   requireAccess(ctx.actor, 'cases.configure');
   const before = (await catalogue(env)).category(code);
   if (!before) throw new NotFoundError('category', `no category has the code ${code}`);
-  checkLimits(change.limits);
+  await checkLimits(env, change.limits);
   await env.db.transaction().execute(async (trx) => {
     await repo.updateCategory(trx, code, { ...columns(change), updated_at: new Date() });
     await recordAudit(trx, ctx, { action: 'category.update', targetType: 'case_category', targetId: code, scopePath: '', before: present(before), after: change });

@@ -261,6 +261,15 @@ describe('the closed loop', () => {
     const handler = await handlerOf(lead);
     await act(handler, id, { action: 'accept' });
     const before = (await admin({ url: `/api/v1/cases/${id}` })).json().dueAt;
+    // Half a working day, or more than the calendar looks ahead: the caller's mistake, the case untouched.
+    for (const extension of [{ amount: 0.5, unit: 'days' }, { amount: 1000, unit: 'days' }]) {
+      for (const [who, action] of [[handler, 'request_extension'], [dispatcher, 'extend']] as const) {
+        const refused = await act(who, id, { action, note: '需协调产权单位', extension });
+        expect(refused.statusCode, refused.body).toBe(400);
+        expect(refused.json().error.field).toBe('extension');
+      }
+    }
+    expect((await admin({ url: `/api/v1/cases/${id}` })).json()).toMatchObject({ dueAt: before, extensionCount: 0 });
     expect((await act(handler, id, { action: 'request_extension', note: '需协调产权单位', extension: { amount: 3, unit: 'days' } })).statusCode).toBe(200);
     const extended = (await act(dispatcher, id, { action: 'extend', extension: { amount: 3, unit: 'days' } })).json();
     expect(new Date(extended.dueAt).getTime()).toBeGreaterThan(new Date(before).getTime());

@@ -60,6 +60,21 @@ export function limitOf(limits: unknown, urgency: string): TimeLimit | null {
   return (limits as Record<string, TimeLimit> | null)?.[urgency] ?? null;
 }
 
+/**
+ * When a case started at `start` is due under `limit`. A limit the calendar cannot count (working
+ * days that are not whole, a limit reaching past what it looks ahead) is bad input naming `field`,
+ * never a 500: limits come from an administrator's category or a dispatcher's extension.
+ */
+export async function dueUnder(env: Env, start: Date, limit: TimeLimit, field: string, what = field): Promise<Date> {
+  const calendar = await workCalendar(env);
+  try {
+    return dueAt(start, limit, calendar);
+  } catch (err) {
+    if (err instanceof RangeError) throw new ValidationError(field, `${what}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** Where a case belongs: the grid at its point, or the admin unit named for it. */
 async function resolvePlace(env: Env, input: IntakeInput) {
   if (input.location) {
@@ -108,7 +123,7 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   const now = new Date();
   const autoRegister = spec.autoRegister && !!category;
   const limit = category ? limitOf(category.limits, urgency) : null;
-  const due = autoRegister && limit ? dueAt(now, limit, await workCalendar(env)) : null;
+  const due = autoRegister && limit ? await dueUnder(env, now, limit, 'categoryCode', `the time limit of category ${category!.code}`) : null;
   return {
     ctx, spec, autoRegister, day: chinaDay(now),
     near: spec.lookForDuplicates

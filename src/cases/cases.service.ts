@@ -8,9 +8,8 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../core
 import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
 import { resolveActor } from '../accounts/accounts.service.js';
-import { dueAt, type TimeLimit } from './calendar.js';
-import { workCalendar } from './cases.setup.js';
-import { leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
+import type { TimeLimit } from './calendar.js';
+import { dueUnder, leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
 import { offeredDuplicates, possibleDuplicates } from './cases.duplicates.js';
 import { queueCaseNotices } from '../notify/notify.service.js';
 import * as repo from './cases.repo.js';
@@ -221,6 +220,11 @@ async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now
   return { patch: { department_id: lead, dispatched_at: now }, assign: { lead, support }, detail: { departmentId: lead, supportDepartmentIds: support } };
 }
 
+/** An extension runs on from the due date, or from now for a case already late. */
+function extensionStart(c: repo.CaseRow): Date {
+  return c.due_at && c.due_at.getTime() > Date.now() ? c.due_at : new Date();
+}
+
 /** What each action does to the case beyond its change of state. */
 const EFFECTS: Partial<Record<Action, EffectFn>> = {
   async register(env, c, input, now) {
@@ -231,7 +235,7 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
     const triage = input.triage ?? c.triage ?? category.triage;
     const limit = limitOf(category.limits, urgency);
     return {
-      patch: { category_code: code, urgency, triage, registered_at: now, due_at: limit ? dueAt(now, limit, await workCalendar(env)) : null },
+      patch: { category_code: code, urgency, triage, registered_at: now, due_at: limit ? await dueUnder(env, now, limit, 'categoryCode', `the time limit of category ${code}`) : null },
       detail: { categoryCode: code, urgency, triage },
     };
   },
@@ -239,14 +243,15 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
   joint_dispatch: (env, c, input, now) => dispatchEffect(env, c, input, now, true),
   async return() { return { patch: { department_id: null }, assign: 'clear' }; },
   async transfer(_env, _c, input) { return { patch: { department_id: null }, assign: 'clear', detail: { suggestedDepartmentId: input.departmentId ?? null } }; },
-  async request_extension(_env, _c, input) {
+  async request_extension(env, c, input) {
     if (!input.extension) throw new ValidationError('extension', 'say how much more time is needed');
+    // Asked for, it must be something the dispatcher can grant.
+    await dueUnder(env, extensionStart(c), input.extension, 'extension');
     return { patch: {}, detail: { extension: input.extension } };
   },
   async extend(env, c, input) {
     if (!input.extension) throw new ValidationError('extension', 'say how much more time is granted');
-    const from = c.due_at && c.due_at.getTime() > Date.now() ? c.due_at : new Date();
-    const due = dueAt(from, input.extension, await workCalendar(env));
+    const due = await dueUnder(env, extensionStart(c), input.extension, 'extension');
     return { patch: { due_at: due, extension_count: c.extension_count + 1 }, detail: { extension: input.extension, dueAt: due } };
   },
   async verify_fail(_env, c) { return { patch: { reopen_count: c.reopen_count + 1 } }; },

@@ -89,7 +89,7 @@ export function boundaryBreakers(schema: JsonSchema): unknown[] {
       if (schema.maxLength !== undefined) out.push('a'.repeat(schema.maxLength + 1), '中'.repeat(schema.maxLength + 1));
       if (schema.minLength) out.push('');
       if (schema.pattern) out.push('has space', '<>', "'--", '\u0000');
-      if (schema.format === 'date-time') out.push('2026-13-01T00:00:00Z', '2026-03-01', 'yesterday', '2026-03-01T25:00:00+08:00', '0000-00-00T00:00:00Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '2026-12-31T23:59:60Z');
+      if (schema.format === 'date-time') out.push('2026-13-01T00:00:00Z', '2026-03-01', 'yesterday', '2026-03-01T25:00:00+08:00', '0000-00-00T00:00:00Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '2026-12-31T23:59:60Z', '9999-12-31T23:59:59-23:59');
       if (schema.format === 'date') out.push('2026-02-30', '2026/03/01', '20260301', '2026-03-01T00:00:00Z', '0000-01-01');
       out.push(12, true, null);
       break;

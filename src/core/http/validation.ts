@@ -62,12 +62,13 @@ function boundedIntegers(schema: unknown): unknown {
   return copy;
 }
 
-/** The earliest instant both JavaScript's ISO strings and PostgreSQL's input read: year 1. */
+/** The instants JavaScript's ISO strings and PostgreSQL's input both read: years 1 to 9999 (UTC). */
 const YEAR_ONE = Date.parse('0001-01-01T00:00:00Z');
+const YEAR_TEN_THOUSAND = Date.parse('+010000-01-01T00:00:00Z');
 
 /**
  * RFC 3339 allows what no Date holds: a leap second (23:59:60 is an invalid Date, whose
- * ISO string throws) and year 0000 (which PostgreSQL refuses). Refused here, naming the field,
+ * ISO string throws), and years that UTC turns into 0000 or 10000 (which PostgreSQL refuses). Refused here, naming the field,
  * rather than failing later as a 500.
  */
 function representableTimes(ajv: Ajv): void {
@@ -78,7 +79,7 @@ function representableTimes(ajv: Ajv): void {
   });
   const dateTime = ajv.formats['date-time'] as unknown as StringFormat;
   const date = ajv.formats.date as unknown as StringFormat;
-  ajv.addFormat('date-time', narrowed(dateTime, (s) => Date.parse(s) >= YEAR_ONE));
+  ajv.addFormat('date-time', narrowed(dateTime, (s) => Date.parse(s) >= YEAR_ONE && Date.parse(s) < YEAR_TEN_THOUSAND));
   ajv.addFormat('date', narrowed(date, (s) => !s.startsWith('0000')));
 }
 
