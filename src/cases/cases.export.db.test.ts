@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_CITY, testInstance, type TestInstance } from '../../test/app.js';
 import { interiorPoint } from '../../test/fixtures.js';
@@ -162,6 +163,20 @@ describe('case export', () => {
     expect(res.body).toBe('');
     expect(await count()).toBe(before);
     expect((await dispatcher({ method: 'HEAD', url: '/api/v1/cases/export.csv?channel=fax' })).statusCode).toBe(400);
+  });
+
+  it('answers an error, not a download cut off at its first line, when the first read fails', async () => {
+    // The cases table out of reach for a moment: the read fails as it would with the database gone.
+    await sql`alter table cases rename to cases_away`.execute(t.env.db);
+    try {
+      const res = await dispatcher({ url: '/api/v1/cases/export.csv?channel=patrol' });
+      expect(res.statusCode).toBe(500);
+      expect(res.json().error.code).toBe('internal');
+    } finally {
+      await sql`alter table cases_away rename to cases`.execute(t.env.db);
+    }
+    const entry = await t.env.db.selectFrom('audit_log').select(['after']).where('action', '=', 'case.export').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(entry.after).toEqual({ filter: { channel: 'patrol' }, rows: 0, complete: false });
   });
 
   it('names what is wrong with the query', async () => {

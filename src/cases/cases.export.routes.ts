@@ -17,6 +17,10 @@ export async function caseExportRoutes(app: FastifyInstance, { env }: { env: Env
     },
   }, async (request, reply) => {
     const file = await exportCases(env, request.ctx, request.query as Static<typeof CaseFilterQuery>);
+    // HEAD says what a GET would get without reading (or auditing) a case: the file is never started.
+    // A GET waits for the first cases before answering, so a read that fails at once (the database
+    // gone) is an ordinary error answer, not a download cut off before its first line.
+    const first = request.method === 'HEAD' ? null : await file.chunks.next();
     reply.hijack();
     reply.raw.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
@@ -24,8 +28,8 @@ export async function caseExportRoutes(app: FastifyInstance, { env }: { env: Env
       'cache-control': 'no-store',
       'x-request-id': request.id,
     });
-    // HEAD says what a GET would get without reading (or auditing) a case: the file is never started.
-    if (request.method === 'HEAD') return void reply.raw.end();
+    if (first === null || first.done) return void reply.raw.end();
+    reply.raw.write(first.value);
     await stream(file.chunks, reply.raw, request.log);
   });
 }

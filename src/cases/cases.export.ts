@@ -26,7 +26,8 @@ const COLUMNS: [header: string, field: string][] = [
 export interface CaseExport {
   fileName: string;
   /**
-   * The file, some fifty lines a chunk. Stopping early (`return()`, as `for await … break` does
+   * The file, some fifty lines a chunk; the first (the header line) comes once the first cases
+   * have been read. Stopping early (`return()`, as `for await … break` does
    * when the client goes away) ends the reading and still records the export, marked incomplete.
    */
   chunks: AsyncGenerator<string, void, undefined>;
@@ -48,15 +49,15 @@ export async function exportCases(env: Env, ctx: RequestContext, query: CaseQuer
     let collectedAt = 0;
     let complete = false;
     try {
-      yield CSV_BOM + csvLine(COLUMNS.map(([header, field]) => `${header} (${field})`));
       // The next batch is read while this one is written: the database and the client work at once.
       let next: Promise<string | null> | null = exportBatch(env.db, filter, null, batchSize);
       try {
-        while (next) {
-          const batch: string | null = await next;
-          const count: number = batch === null ? 0 : lineCount(batch);
-          next = count < batchSize ? null : exportBatch(env.db, filter, cursorOf(batch!), batchSize);
-          if (batch === null) break;
+        // The first batch is read before the header line is handed over, so that a read that
+        // fails at once fails before the answer has begun (see the route), as an error answer.
+        let batch = await next;
+        yield CSV_BOM + csvLine(COLUMNS.map(([header, field]) => `${header} (${field})`));
+        while (batch !== null) {
+          next = lineCount(batch) < batchSize ? null : exportBatch(env.db, filter, cursorOf(batch), batchSize);
           for (const chunk of csvChunks(batch, now.getTime())) {
             // Counted once handed over: a client that leaves now may still have them.
             rows += chunk.count;
@@ -66,6 +67,7 @@ export async function exportCases(env: Env, ctx: RequestContext, query: CaseQuer
             collectGarbage();
             collectedAt = rows;
           }
+          batch = next === null ? null : await next;
         }
       } finally {
         // A client that left mid-file leaves a read in flight; let it finish quietly.
