@@ -61,6 +61,20 @@ describe('api basics', () => {
   });
 });
 
+describe('errors name what is at fault', () => {
+  it('a content type the route does not take', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'username=admin&password=demo' });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+  });
+
+  it('a filter pointing at an admin unit there is not', async () => {
+    const res = await t.as(await t.login('admin'))({ url: '/api/v1/cases?adminUnitId=99999999' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.field).toBe('adminUnitId');
+  });
+});
+
 describe('times a Date cannot hold', () => {
   // RFC 3339 allows them; a leap second is an invalid Date, and PostgreSQL refuses years 0000 and 10000.
   const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '9999-12-31T23:59:59-23:59'];

@@ -23,7 +23,7 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
   let adminUnitPath: string | undefined;
   if (q.adminUnitId !== undefined) {
     adminUnitPath = (await geo.unitPath(env, q.adminUnitId)) ?? undefined;
-    if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit');
+    if (!adminUnitPath || !adminUnitPath.startsWith(pathPrefix)) throw new NotFoundError('admin unit', undefined, 'adminUnitId');
   }
   return {
     pathPrefix, adminUnitPath, unitPaths: await geo.fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,

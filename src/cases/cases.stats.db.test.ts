@@ -326,7 +326,9 @@ describe('case figures', () => {
     const above = await t.as(await t.login('dispatcher_d1'))({ url: `/api/v1/stats/cases?groupBy=adminUnit&level=city&${PERIOD}` });
     expect(above.statusCode).toBe(400);
     expect(above.json().error.field).toBe('level');
-    expect((await dispatcher({ url: `/api/v1/stats/cases?groupBy=department&adminUnitId=99999999&${PERIOD}` })).statusCode).toBe(404);
+    const unknown = await dispatcher({ url: `/api/v1/stats/cases?groupBy=department&adminUnitId=99999999&${PERIOD}` });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.field).toBe('adminUnitId');
   });
 });
 

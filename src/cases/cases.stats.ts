@@ -52,7 +52,7 @@ export async function caseFigures(env: Env, ctx: RequestContext, q: FigureQuery)
   let scopeUnitId = ctx.actor.jurisdictionId;
   if (q.adminUnitId !== undefined) {
     const path = await geo.unitPath(env, q.adminUnitId);
-    if (path === null || !path.startsWith(prefix)) throw new NotFoundError('admin unit');
+    if (path === null || !path.startsWith(prefix)) throw new NotFoundError('admin unit', undefined, 'adminUnitId');
     prefix = path;
     scopeUnitId = q.adminUnitId;
   }

@@ -74,8 +74,8 @@ export function inScope(actor: Actor, path: string): boolean {
 }
 
 /** Records outside the jurisdiction answer as if they did not exist. */
-export function requireInScope(actor: Actor, path: string, what: string): void {
-  if (!inScope(actor, path)) throw new NotFoundError(what);
+export function requireInScope(actor: Actor, path: string, what: string, field?: string): void {
+  if (!inScope(actor, path)) throw new NotFoundError(what, undefined, field);
 }
 
 /** The path prefix to filter lists by; a caller without one sees nothing. */

@@ -35,10 +35,13 @@ export class ForbiddenError extends AppError {
   }
 }
 
-/** Absent, or outside the caller's jurisdiction: the two are indistinguishable on purpose. */
+/**
+ * Absent, or outside the caller's jurisdiction: the two are indistinguishable on purpose.
+ * `field` names the parameter that pointed at it, when one did (a filter's adminUnitId).
+ */
 export class NotFoundError extends AppError {
-  constructor(what: string, message?: string) {
-    super(404, 'not_found', message ?? `${what} not found`);
+  constructor(what: string, message?: string, field?: string) {
+    super(404, 'not_found', message ?? `${what} not found`, field);
   }
 }
 

@@ -39,7 +39,9 @@ describe('GET /api/v1/geo/boundaries.geojson', () => {
     expect(codesOf(townships)).toEqual(units.filter((u) => u.level === 'township' && u.path.startsWith(d1Path)).map((u) => u.code).sort());
     const gridIds = (await d1({ url: `${URL}?level=grid` })).json().features.map((f: { id: number }) => f.id).sort();
     expect(gridIds).toEqual(grids.filter((g) => g.path.startsWith(d1Path)).map((g) => g.id).sort());
-    expect((await d1({ url: `${URL}?adminUnitId=${unit('320612').id}` })).statusCode).toBe(404);
+    const foreign = await d1({ url: `${URL}?adminUnitId=${unit('320612').id}` });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.field).toBe('adminUnitId');
   });
 
   it('draws a city-wide caller the districts by default, and any level below on request', async () => {

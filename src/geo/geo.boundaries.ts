@@ -63,8 +63,8 @@ async function resolve(env: Env, ctx: RequestContext, q: BoundaryQuery): Promise
   let unitId = ctx.actor.jurisdictionId;
   if (q.adminUnitId !== undefined) {
     const unit = state.units.get(q.adminUnitId);
-    if (!unit) throw new NotFoundError('admin unit');
-    requireInScope(ctx.actor, unit.path, 'admin unit');
+    if (!unit) throw new NotFoundError('admin unit', undefined, 'adminUnitId');
+    requireInScope(ctx.actor, unit.path, 'admin unit', 'adminUnitId');
     prefix = unit.path;
     unitId = unit.id;
   }

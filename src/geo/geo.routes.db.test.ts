@@ -94,7 +94,9 @@ describe('grids', () => {
     expect(list.json().total).toBe(grids.filter((g) => !inDistrict2(g)).length);
     const foreign = grids.find(inDistrict2)!;
     expect((await d1({ url: `/api/v1/grids/${foreign.id}` })).statusCode).toBe(404);
-    expect((await d1({ url: `/api/v1/grids?adminUnitId=${foreign.community_id}` })).statusCode).toBe(404);
+    const foreignGrids = await d1({ url: `/api/v1/grids?adminUnitId=${foreign.community_id}` });
+    expect(foreignGrids.statusCode).toBe(404);
+    expect(foreignGrids.json().error.field).toBe('adminUnitId');
     const [lon, lat] = interiorPoint(foreign.boundary);
     expect((await d1({ url: `/api/v1/grids/locate?lon=${lon}&lat=${lat}` })).statusCode).toBe(404);
   });

@@ -58,8 +58,8 @@ export async function listGrids(env: Env, ctx: RequestContext, filter: { adminUn
   let prefix = scopePrefix(ctx.actor);
   if (filter.adminUnitId !== undefined) {
     const unit = state.units.get(filter.adminUnitId);
-    if (!unit) throw new NotFoundError('admin unit');
-    requireInScope(ctx.actor, unit.path, 'admin unit');
+    if (!unit) throw new NotFoundError('admin unit', undefined, 'adminUnitId');
+    requireInScope(ctx.actor, unit.path, 'admin unit', 'adminUnitId');
     prefix = unit.path;
   }
   const { rows, total } = await repo.listGrids(env.db, {

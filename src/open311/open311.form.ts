@@ -32,7 +32,7 @@ function addField(fields: Map<string, string[]>, name: string, value: string): v
 export async function readSubmission(request: FastifyRequest): Promise<Submission> {
   if (request.body instanceof Map) return { fields: request.body as Map<string, string[]> };
   if (!request.isMultipart()) {
-    throw new AppError(415, 'unsupported_media_type', 'send the request as application/x-www-form-urlencoded or multipart/form-data');
+    throw new AppError(415, 'unsupported_media_type', 'send the request as application/x-www-form-urlencoded or multipart/form-data', 'content-type');
   }
   const submission: Submission = { fields: new Map() };
   try {

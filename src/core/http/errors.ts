@@ -46,7 +46,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         : status === 415 ? 'unsupported_media_type'
         : status === 429 ? 'too_many_requests'
         : 'bad_request';
-      return reply.status(status).send(body(code, error.message, status === 413 || code === 'invalid_json' ? 'body' : undefined));
+      const field = status === 413 || code === 'invalid_json' ? 'body' : status === 415 ? 'content-type' : undefined;
+      return reply.status(status).send(body(code, error.message, field));
     }
     request.log.error({ err: error }, 'request failed');
     if (isDiskFull(error)) {
