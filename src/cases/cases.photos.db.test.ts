@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +224,34 @@ describe('case photos', () => {
     expect(thumb.exif).toBeUndefined();
     expect(thumbBytes.includes(Buffer.from('ShiyuPhone'))).toBe(false);
     expect([thumb.width, thumb.height]).toEqual([240, 320]);
+  });
+
+  it('refuses a form at its first field over a real connection, which then goes on answering', async () => {
+    const base = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
+    const token = await t.login('dispatcher');
+    // A field the form does not take, then three megabytes the server will never want.
+    const form = multipart({ caption: '井盖' }, { filename: 'a.jpg', type: 'image/jpeg', content: Buffer.alloc(3_000_000, 7) });
+    const socket = net.connect(Number(base.port), base.hostname);
+    let received = '';
+    socket.on('data', (d: Buffer) => { received += d.toString('latin1'); });
+    socket.on('error', () => {}); // judged by the answers it gave
+    const answers = (n: number) => new Promise<string[]>((resolve, reject) => {
+      const started = Date.now();
+      const check = setInterval(() => {
+        const found = received.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+        if (found.length >= n) { clearInterval(check); resolve(found); }
+        if (Date.now() - started > 10_000) { clearInterval(check); reject(new Error(`${found.length} of ${n} answers in 10 s: ${received.slice(0, 300)}`)); }
+      }, 20);
+    });
+    socket.write(`POST /api/v1/cases/${inD1.id}/photos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n`
+      + `Content-Type: ${form.headers['content-type']}\r\nContent-Length: ${form.payload.length}\r\n\r\n`);
+    socket.write(form.payload);
+    expect(await answers(1)).toEqual(['HTTP/1.1 400']);
+    expect(received).toContain('"field":"caption"');
+    // The same connection: the server must have read past the rest of the form to hear this.
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await answers(2)).toEqual(['HTTP/1.1 400', 'HTTP/1.1 200']);
+    socket.destroy();
   });
 
   it('lets the grid worker add a verification photo to a case in her grid, and no one else\'s', async () => {

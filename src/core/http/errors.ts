@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isDiskFull, StorageFullError } from '../errors.js';
 import { DatabaseTimeoutError } from '../postgres-pool.js';
@@ -26,6 +27,7 @@ function body(code: string, message: string, field?: string, details?: unknown) 
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (!request.raw.complete) discardRest(request.raw);
     if (error instanceof AppError) {
       return reply.status(error.status).send(body(error.code, error.message, error.field, error.details));
     }
@@ -63,6 +65,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/** More than any route takes (photos: 10 MB, imports: 64 MB): a client sending on past it is cut off. */
+const DISCARD_LIMIT = 80 * 1024 * 1024;
+
+/**
+ * Reads and drops what is left of a body the answer came before: a form refused at its first
+ * field, say. A multipart parser that gave up leaves the body unread, and Node, seeing it was
+ * being read, does not drop the rest itself: the client, still sending, waits for a reader that
+ * never comes (some clients read no answer until their body is sent), and the connection stays
+ * open until the server's timeouts end it, holding up a graceful shutdown meanwhile.
+ */
+function discardRest(raw: IncomingMessage): void {
+  let left = DISCARD_LIMIT;
+  raw.unpipe();
+  raw.on('data', (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) raw.socket.destroy();
+  });
+  raw.resume();
 }
 
 /**
