@@ -478,6 +478,12 @@ describe('grid import from sheets', () => {
     await unreadable(() => upload(tokens.admin, 'grids', payload, `multipart/form-data; boundary=${boundary}`), /no file part/);
   });
 
+  it('refuses a file sent under another field than file', async () => {
+    const form = multipart('grids.csv', csv(HEADER, rowsFor(206)), CSV, 'upload');
+    await unreadable(() => upload(tokens.admin, 'grids', form.payload, form.contentType), /in the field file, not upload/);
+    await expectHouseholds(204);
+  });
+
   it('refuses a truncated multipart body with a 4xx', async () => {
     const form = multipart('grids.csv', csv(HEADER, rowsFor(206)), CSV);
     const res = await upload(tokens.admin, 'grids', form.payload.subarray(0, form.payload.length - 40), form.contentType);

@@ -41,6 +41,10 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
     try {
       const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
       if (!part) throw new ValidationError('file', 'the upload has no file part');
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw new ValidationError('file', `the file must be in the field file, not ${part.fieldname.slice(0, 100)}`);
+      }
       return { content: await part.toBuffer(), filename: part.filename, mediaType: part.mimetype };
     } catch (err) {
       // Limits come with their own 4xx status; a malformed or cut-off form comes from the parser without one.
