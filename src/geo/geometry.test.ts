@@ -10,6 +10,7 @@ import {
   pointInArea,
   union,
   validateArea,
+  MAX_POSITIONS,
   type Area,
 } from './geometry.js';
 
@@ -38,6 +39,12 @@ function circle(n: number, cx: number, cy: number, r: number, twist = false): Po
 const DEGREE_M = (2 * Math.PI * 6378137) / 360;
 
 describe('validateArea', () => {
+  it('takes a detailed boundary, and refuses one too detailed to check without holding the server', () => {
+    expect(validateArea(polygon(circle(8000, 120, 32, 0.1)))).toEqual([]);
+    const many = validateArea(multi([circle(MAX_POSITIONS / 2, 120, 32, 0.1)], [circle(MAX_POSITIONS / 2, 121, 32, 0.1)]));
+    expect(many).toEqual([`the boundary has ${MAX_POSITIONS + 2} positions, more than the ${MAX_POSITIONS} allowed: simplify it (e.g. to 1 m) first`]);
+  });
+
   it('accepts a polygon with a hole', () => {
     expect(validateArea(polygon(rect(0, 0, 10, 10), rect(2, 2, 4, 4).reverse()))).toEqual([]);
   });
