@@ -73,14 +73,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // or as its query fails) emits 'error' with no listener, which kills the process. It is
     // unusable afterwards: its next query fails, and the pool drops it when it is released.
     pool.on('error', () => {});
-    pool.on('connect', (client) => {
-      client.on('error', () => {});
-      // Only the statements marked `prepared` (sql.ts) are named, and those are to be planned once:
-      // left to choose, PostgreSQL went on planning the intake statement at every batch. A SET rather
-      // than a startup option, which connection poolers such as PgBouncer refuse. Queued first, it
-      // runs before anything the client is lent for; failing, it leaves plans as PostgreSQL chooses.
-      client.query('set plan_cache_mode = force_generic_plan').catch(() => {});
-    });
+    // Plans stay PostgreSQL's choice (plan_cache_mode auto): forced generic, every statement with
+    // parameters is planned without their values, and a case list's `path LIKE $1` read a whole
+    // index instead of one district's part of it (README, Benchmarks).
+    pool.on('connect', (client) => { client.on('error', () => {}); });
     const dialect = new PostgresDialect({ pool: new BoundedPool(pool, bound > 0 ? bound + SILENCE_GRACE_MS : 0) });
     const db = new Kysely<DB>({ dialect });
     return { db, kind: 'postgres', close: () => db.destroy() };

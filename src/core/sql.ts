@@ -7,10 +7,11 @@ export function escapeLike(text: string): string {
 }
 
 /**
- * Put first in a statement run often with the same text: on PostgreSQL it is then parsed and
- * planned once per connection (a named statement) instead of each time. Only for statements
- * whose plan cannot go wrong as tables grow, or whose `label` changes as they do: PostgreSQL keeps
- * the plan it made first. The embedded PGlite reads it as the comment it is.
+ * Put first in a statement run often with the same text: on PostgreSQL it is then parsed once per
+ * connection (a named statement) instead of each time, and planned once too when PostgreSQL finds
+ * a plan for any parameters as good as those it makes for each (it tries five first). Only for
+ * statements whose plan cannot go wrong as tables grow, or whose `label` changes as they do:
+ * PostgreSQL keeps the plan it settled on. The embedded PGlite reads it as the comment it is.
  */
 export function prepared(label: string): RawBuilder<unknown> {
   if (label.includes('*/')) throw new Error('a prepared statement label cannot close its comment');
