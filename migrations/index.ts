@@ -18,6 +18,7 @@ import * as notificationReporterIndex from './202611250300_notification_reporter
 import * as auditAppendOnlyColumns from './202611250600_audit_append_only_columns.js';
 import * as notificationDueByChannel from './202611250700_notification_due_by_channel.js';
 import * as casePartialIndexes from './202611250800_case_partial_indexes.js';
+import * as caseIntakeFingerprint from './202611250900_case_intake_fingerprint.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '202611250600_audit_append_only_columns': auditAppendOnlyColumns,
   '202611250700_notification_due_by_channel': notificationDueByChannel,
   '202611250800_case_partial_indexes': casePartialIndexes,
+  '202611250900_case_intake_fingerprint': caseIntakeFingerprint,
 };

@@ -124,6 +124,20 @@ describe('intake', () => {
     expect(n.n).toBe(1);
   });
 
+  it('refuses the same Idempotency-Key with another request, rather than answer a case it did not describe', async () => {
+    const headers = { 'idempotency-key': 'call-20261124-0002' };
+    const first = await intake(dispatcher, hotline(), headers);
+    expect(first.statusCode).toBe(201);
+    // The same request with its keys in another order is still the same request.
+    const { reporter, ...rest } = hotline();
+    expect((await intake(dispatcher, { reporter, ...rest }, headers)).json().id).toBe(first.json().id);
+    const reused = await intake(dispatcher, hotline({ description: '另一件事：路灯不亮' }), headers);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().error).toMatchObject({ code: 'idempotency_key_reused', field: 'idempotency-key', message: expect.stringContaining(first.json().ticketNo) });
+    // Keys are the caller's own: another dispatcher's same key is a new case.
+    expect((await intake(t.as(await t.login('dispatcher_d1')), hotline({ description: '另一件事：路灯不亮' }), headers)).statusCode).toBe(201);
+  });
+
   it('makes one case of concurrent requests with the same Idempotency-Key, answering both with it', async () => {
     const headers = { 'idempotency-key': 'call-20261124-race' };
     const both = await Promise.all([intake(dispatcher, hotline(), headers), intake(dispatcher, hotline(), headers)]);

@@ -34,6 +34,8 @@ export interface IntakeSpec {
   /** The staff member taking it in; null for the public doors. */
   actorId: number | null;
   intakeKey: string | null;
+  /** The digest of the request made under `intakeKey`, to tell a retry from a reused key. */
+  intakeFingerprint?: string | null;
   autoRegister: boolean;
   /** Look for open cases this one may duplicate, for the dispatcher (staff doors). */
   lookForDuplicates?: boolean;
@@ -150,6 +152,7 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       confidential: input.confidential ?? false,
       created_by: spec.actorId,
       intake_key: spec.intakeKey,
+      intake_fingerprint: spec.intakeFingerprint ?? null,
       registered_at: autoRegister ? now : null,
       due_at: due,
       public_secret_hash: spec.publicSecretHash ?? null,

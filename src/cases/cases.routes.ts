@@ -13,7 +13,7 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     schema: {
       tags: ['cases'],
       summary: 'Take a case in through a staff channel',
-      description: 'Answers 201 with id, ticketNo, status, grid and the proposed route. A repeated Idempotency-Key answers the first case again.',
+      description: 'Answers 201 with id, ticketNo, status, grid and the proposed route. A repeated Idempotency-Key with the same request answers the first case again; the same key with another request answers 422.',
       body: NewCaseBody,
       headers: IntakeHeaders,
     },

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import type { Updateable } from 'kysely';
 import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { CasesTable } from '../core/db.types.js';
 import { isDataError } from '../core/batcher.js';
 import type { Env } from '../core/env.js';
@@ -63,15 +65,16 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
     throw new ValidationError('channel', `a ${actor.role} cannot take in cases through the ${input.channel} channel`);
   }
   const key = intakeKey ? `${actor.id}:${intakeKey}` : null;
+  const fingerprint = key ? crypto.createHash('sha256').update(canonicalJson(input)).digest('base64url') : null;
   if (key) {
     const first = await repo.findCaseByIntakeKey(env.db, key);
-    if (first) return { created: false, case: await intakeAnswer(env, first) };
+    if (first) return { created: false, case: await retriedIntake(env, first, fingerprint) };
   }
 
   let created: TakenCase;
   try {
     created = await takeIn(env, ctx, {
-      input, channel: input.channel, actorId: actor.id, intakeKey: key,
+      input, channel: input.channel, actorId: actor.id, intakeKey: key, intakeFingerprint: fingerprint,
       // A grid worker's own patrol report with a category is registered to her grid at once.
       autoRegister: input.channel === 'patrol' && !!input.categoryCode,
       lookForDuplicates: true,
@@ -79,10 +82,23 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
   } catch (err) {
     // A retry that raced its first attempt: the first one won, answer it.
     const first = key && isDataError(err) ? await repo.findCaseByIntakeKey(env.db, key) : undefined;
-    if (first) return { created: false, case: await intakeAnswer(env, first) };
+    if (first) return { created: false, case: await retriedIntake(env, first, fingerprint) };
     throw err;
   }
   return { created: true, case: { ...(await intakeAnswer(env, created)), possibleDuplicates: offeredDuplicates(env.config, created, created.near, scopePrefix(actor)) } };
+}
+
+/**
+ * The first case taken in under an intake key, answering a retry of its request. The same key
+ * with another request is a key reused by mistake: answering the first case would tell the caller
+ * their new report was taken when it was not.
+ */
+async function retriedIntake(env: Env, first: repo.CaseRow, fingerprint: string | null) {
+  if (first.intake_fingerprint !== null && first.intake_fingerprint !== fingerprint) {
+    throw new AppError(422, 'idempotency_key_reused',
+      `this Idempotency-Key was first used for another request (case ${first.ticket_no}); send a new case under a new key`, 'idempotency-key');
+  }
+  return intakeAnswer(env, first);
 }
 
 /** What intake answers: enough to tell the reporter and the dispatcher where the case stands. */

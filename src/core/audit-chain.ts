@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from './db.js';
 import type { AuditLogTable } from './db.types.js';
+import { canonicalJson } from './canonical-json.js';
 import { LOCKS } from './locks.js';
 
 type AuditRow = Selectable<AuditLogTable>;
@@ -21,22 +22,13 @@ const SEAL_BATCH = 250;
 /** Rows checked a round trip at a time: verifying runs from the command line, alone. */
 const VERIFY_BATCH = 2000;
 
-/** JSON with object keys sorted, so a value hashes the same however it was built. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
 /**
  * The hash a row must carry: its own fields and number in the chain, bound to the
  * previous hash. Keyed (HMAC) so that someone who can write to the database but does
  * not hold the instance key cannot recompute a forged chain.
  */
 export function rowHash(key: Buffer, row: AuditRow, chainNo: number, prevHash: string): string {
-  const body = canonical([
+  const body = canonicalJson([
     row.id, row.at, row.actor_id, row.actor_name, row.actor_role, row.action, row.target_type,
     row.target_id, row.scope_path, row.before, row.after, row.ip, row.request_id, chainNo,
   ]);

@@ -160,6 +160,7 @@ export interface CasesTable {
   confidential: Generated<boolean>;
   created_by: number | null;
   intake_key: string | null;
+  intake_fingerprint: string | null;
   due_at: Date | null;
   registered_at: Date | null;
   dispatched_at: Date | null;
