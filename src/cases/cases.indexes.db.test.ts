@@ -14,7 +14,7 @@ afterAll(async () => { await database.close(); });
 async function indexesFor(condition: string, types: string): Promise<string[]> {
   return database.db.connection().execute(async (conn) => {
     await sql`set enable_seqscan = off`.execute(conn);
-    // The server's prepared statements are planned once for any parameters (db.ts): so are these.
+    // A prepared statement may settle on a plan for any parameters (sql.ts): the harder case, so these are.
     await sql`set plan_cache_mode = force_generic_plan`.execute(conn);
     try {
       await sql.raw(`prepare q(${types}) as select id from cases where ${condition}`).execute(conn);

@@ -64,8 +64,9 @@ export async function insertIntakes(db: Db, w: IntakeWrite, near: NearQuery[] = 
  * Which plan of the intake statement a batch uses: a new one each time the cases table has doubled
  * (ids count its rows closely enough). Prepared, the statement skips parsing and, once PostgreSQL
  * settles on a plan for any parameters, planning: a third of its work on a batch. But it keeps that
- * plan, and one made while the table was nearly empty looked for duplicates by walking every open case instead of the box
- * (README, Benchmarks). Its own ANALYZE replaces plans too, but only every minute or so.
+ * plan, and one made while the table was nearly empty looked for duplicates by walking every open
+ * case instead of the box (README, Benchmarks). Its own ANALYZE replaces plans too, but only every
+ * minute or so.
  */
 function planGeneration(firstId: unknown): string {
   const id = Number(firstId);

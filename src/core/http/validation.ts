@@ -67,9 +67,9 @@ const YEAR_ONE = Date.parse('0001-01-01T00:00:00Z');
 const YEAR_TEN_THOUSAND = Date.parse('+010000-01-01T00:00:00Z');
 
 /**
- * RFC 3339 allows what no Date holds: a leap second (23:59:60 is an invalid Date, whose
- * ISO string throws), and years that UTC turns into 0000 or 10000 (which PostgreSQL refuses). Refused here, naming the field,
- * rather than failing later as a 500.
+ * RFC 3339 allows what no Date holds: a leap second (23:59:60 is an invalid Date, whose ISO
+ * string throws), and years that UTC turns into 0000 or 10000 (which PostgreSQL refuses).
+ * Refused here, naming the field, rather than failing later as a 500.
  */
 function representableTimes(ajv: Ajv): void {
   // ajv-formats defines both as { validate, compare } on strings (its fmtDef).
