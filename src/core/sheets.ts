@@ -64,14 +64,15 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function readCsv(content: Buffer): SheetRow[] {
   // Excel in China saves "CSV" in GBK unless told "CSV UTF-8": read as UTF-8 it would be imported garbled.
+  let decoded: string;
   try {
-    UTF8.decode(content);
+    decoded = UTF8.decode(content);
   } catch {
     throw new ValidationError('file', 'the CSV file is not UTF-8 text: save it as "CSV UTF-8" (or as XLSX) and send it again');
   }
   let records: Record<string, string>[];
   try {
-    records = parseCsv(content, { columns: (h: string[]) => uniqueHeader(h.map(normaliseHeader)), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    records = parseCsv(decoded, { columns: (h: string[]) => uniqueHeader(h.map(normaliseHeader)), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (err) {
     if (err instanceof ValidationError) throw err;
     // The parser quotes the offending field, which in a broken file can be megabytes long.
