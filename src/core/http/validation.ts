@@ -79,7 +79,10 @@ function representableTimes(ajv: Ajv): void {
   });
   const dateTime = ajv.formats['date-time'] as unknown as StringFormat;
   const date = ajv.formats.date as unknown as StringFormat;
-  ajv.addFormat('date-time', narrowed(dateTime, (s) => Date.parse(s) >= YEAR_ONE && Date.parse(s) < YEAR_TEN_THOUSAND));
+  ajv.addFormat('date-time', narrowed(dateTime, (s) => {
+    const at = Date.parse(s);
+    return at >= YEAR_ONE && at < YEAR_TEN_THOUSAND;
+  }));
   ajv.addFormat('date', narrowed(date, (s) => !s.startsWith('0000')));
 }
 
