@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     line('XLSX, grids/s', `${rate(geoImport.xlsx)} (${geoImport.xlsx.seconds.toFixed(1)} s for ${geoImport.xlsx.megabytes.toFixed(1)} MB)`);
     line('same upserts straight through pg, rows/s', `${rate(geoImport.raw)} (${geoImport.raw.seconds.toFixed(1)} s)`);
     line('ratio, GeoJSON import / pg', geoImport.ratio.toFixed(3));
+    line('longest wait of another request meanwhile (ms)', `GeoJSON ${Math.round(geoImport.geojson.othersWaitedMs)}, XLSX ${Math.round(geoImport.xlsx.othersWaitedMs)}`);
   }
   const at = new Date().toISOString();
   const dir = path.join(root, 'bench/results');

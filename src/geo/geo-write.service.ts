@@ -9,7 +9,8 @@ import * as repo from './geo.repo.js';
 import type { AdminLevel, GridMemberRecord } from './geo.repo.js';
 import { text } from '../core/sheets.js';
 import type { ImportRow } from './geo.import.js';
-import { checkGridSet, geometryProblems, type ProposedGrid } from './grid-rules.js';
+import { geometryProblems, gridSetProblems } from './geometry.checks.js';
+import type { ProposedGrid } from './grid-rules.js';
 import { accountProblem, SINGLE_ROLES, type TeamAccount } from './grid-team.js';
 import { LEVELS } from './geo.service.js';
 
@@ -55,8 +56,9 @@ async function importAdminUnits(env: Env, ctx: RequestContext, rows: ImportRow[]
   const state = await geoState(env.db).fresh();
   const prefix = scopePrefix(ctx.actor!);
   const problems: ImportProblem[] = [];
+  const checked = await geometryProblems(rows.map((row) => row.geometry));
   // Parents first, so a file may add a township and its communities together.
-  const parsed = rows.map((row) => {
+  const parsed = rows.map((row, i) => {
     const p: string[] = [];
     const code = text(row.props, 'code');
     const name = text(row.props, 'name');
@@ -67,7 +69,7 @@ async function importAdminUnits(env: Env, ctx: RequestContext, rows: ImportRow[]
     if (!level || !LEVELS.includes(level)) p.push(`level must be one of ${LEVELS.join(', ')}`);
     if (level && level !== 'city' && !parentCode) p.push('parent_code is missing');
     const boundary = row.geometry === undefined || row.geometry === null ? null : row.geometry;
-    if (boundary) p.push(...geometryProblems(boundary));
+    if (boundary) p.push(...checked[i]);
     return { row, code: code!, name: name!, level: level!, parentCode, boundary: boundary as Area | null, problems: p };
   }).sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level));
   const seen = new Map<string, AdminLevel>();
@@ -125,7 +127,8 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
   const proposed: (ProposedGrid & { name: string; households: number | null; communityId: number; path: string })[] = [];
-  for (const row of rows) {
+  const checked = await geometryProblems(rows.map((row) => row.geometry));
+  for (const [i, row] of rows.entries()) {
     const p: string[] = [];
     const code = text(row.props, 'code');
     const name = text(row.props, 'name');
@@ -143,7 +146,7 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
     else if (community.level !== 'community') p.push(`community_code ${communityCode} is a ${community.level}, not a community`);
     const households = householdsText === undefined ? null : Number(householdsText);
     if (households !== null && (!Number.isInteger(households) || households < 0 || households > 1_000_000)) p.push('households must be a whole number from 0 to 1,000,000');
-    p.push(...geometryProblems(row.geometry));
+    p.push(...checked[i]);
     if (p.length) problems.push({ index: row.index, code, problems: p });
     else proposed.push({ index: row.index, code: code!, name: name!, communityCode: communityCode!, geometry: row.geometry as Area, households, communityId: community!.id, path: community!.path });
   }
@@ -167,7 +170,9 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
   // A loop, not Math.min(...spread): a city-sized file would overflow the call stack.
   const extent: BBox = boxes.reduce<BBox>((e, b) => [Math.min(e[0], b[0]), Math.min(e[1], b[1]), Math.max(e[2], b[2]), Math.max(e[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
   const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds)).map((n) => ({ code: n.code, geometry: n.boundary as Area }));
-  const ruleProblems = checkGridSet(proposed, communityBoundaries, neighbours, onProgress);
+  const ruleProblems = await gridSetProblems(
+    proposed.map(({ index, code, communityCode, geometry }) => ({ index, code, communityCode, geometry })), communityBoundaries, neighbours, onProgress,
+  );
   if (ruleProblems.size) {
     rejectImport('grids', [...ruleProblems].map(([index, p]) => ({ index, code: proposed.find((g) => g.index === index)?.code, problems: p })).sort((a, b) => a.index - b.index));
   }

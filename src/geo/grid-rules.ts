@@ -1,6 +1,5 @@
 import Flatbush from 'flatbush';
-import { areaM2, bbox, outsideM2, overlapM2, validateArea, type Area, type BBox } from './geometry.js';
-import { UnreadableGeometry } from './geo.import.js';
+import { areaM2, bbox, outsideM2, overlapM2, type Area, type BBox } from './geometry.js';
 
 /** A grid as an import proposes it. */
 export interface ProposedGrid {
@@ -80,11 +79,4 @@ export function checkGridSet(
     }
   }
   return problems;
-}
-
-/** Validity problems of a geometry, or none. */
-export function geometryProblems(geometry: unknown): string[] {
-  if (geometry === undefined || geometry === null) return ['has no geometry'];
-  if (geometry instanceof UnreadableGeometry) return [geometry.reason];
-  return validateArea(geometry);
 }
