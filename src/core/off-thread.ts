@@ -65,7 +65,7 @@ export class OffThread {
     if (this.worker) return this.worker;
     // From source (tests, `npm run shiyu`) the worker file is TypeScript: tsx loads it there as it does the rest.
     const worker = this.file.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(this.file.href)}); })`, { eval: true })
+      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.file.href)}); })`, { eval: true })
       : new Worker(this.file);
     worker.on('message', (message: ReplyMessage) => this.answer(message));
     worker.on('error', (err) => this.forget(worker, new Error(`the worker thread failed: ${err.message}`)));
@@ -107,6 +107,11 @@ export class OffThread {
     this.pending.clear();
     for (const p of held) p.reject(reason);
   }
+}
+
+/** tsx's loader as this module finds it, whatever the directory the process started in. */
+function tsxApi(): string {
+  return import.meta.resolve('tsx/esm/api');
 }
 
 const byFile = new Map<string, OffThread>();
