@@ -417,6 +417,10 @@ describe('exports', () => {
       if (n > 1) cells.push(Object.fromEntries(fields.map((f, i) => [f, row.getCell(i + 1).value ?? null])));
     });
     expect(cells).toEqual(expectedRows.map((g) => Object.fromEntries(fields.map((f) => [f, g[f] ?? null]))));
+    // Rates keep their value and show as percentages; the header and the totals stand out.
+    expect(sheet.getRow(2).getCell(fields.indexOf('closureRate') + 1).numFmt).toBe('0.00%');
+    expect(sheet.getRow(2).getCell(fields.indexOf('closed') + 1).numFmt).toBeUndefined();
+    expect([1, 2, sheet.rowCount].map((n) => sheet.getRow(n).getCell(1).font?.bold ?? false)).toEqual([true, false, true]);
   });
 
   it('exports the figures by post too, and refuses what the figures refuse', async () => {

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import { CSV_BOM, csvLine } from '../core/csv.js';
+import { writeXlsx } from '../core/sheets.js';
 import { requireAccess, scopePrefix, type Actor, type RequestContext } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
@@ -302,14 +302,13 @@ export function* figureCsv(figures: Figures): Generator<string> {
   for (const row of rows) yield csvLine(row);
 }
 
-/** The sheet as an XLSX workbook; rates keep their value and show as percentages. */
-export async function figureXlsx(figures: Figures): Promise<Buffer> {
+/** The sheet as an XLSX workbook; rates keep their value and show as percentages, the totals row in bold. */
+export function figureXlsx(figures: Figures): Promise<Buffer> {
   const { columns, rows } = figureSheet(figures);
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('案件统计');
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.field, width: Math.max(12, c.header.length + 4), style: c.rate ? { numFmt: '0.00%' } : {} }));
-  sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
-  sheet.getRow(rows.length + 1).font = { bold: true };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return writeXlsx({
+    name: '案件统计',
+    columns: columns.map((c) => ({ header: c.header, width: Math.max(12, c.header.length + 4), numFmt: c.rate ? '0.00%' : undefined })),
+    rows,
+    boldRows: [rows.length + 1],
+  });
 }

@@ -1,6 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { ImportRejectedError, ValidationError, type ImportProblem } from './errors.js';
+import { offThread, workerFile } from './off-thread.js';
 import { unstorableText } from './text.js';
 
 /**
@@ -39,12 +38,40 @@ export function detectFormat<F extends string>(content: Buffer, filename?: strin
   return null;
 }
 
-/** Reads a sheet into rows; a file that cannot be read at all is refused naming the file. */
+/**
+ * Reads a sheet into rows; a file that cannot be read at all is refused naming the file, rows with
+ * cells that cannot be read or stored are refused naming the rows. The reading runs on a worker
+ * thread: a big XLSX would otherwise hold every other request for seconds.
+ */
 export async function readSheet(content: Buffer, format: SheetFormat): Promise<SheetRow[]> {
   if (content.length === 0) throw new ValidationError('file', 'the file is empty');
-  const rows = format === 'csv' ? readCsv(content) : await readXlsx(content);
-  refuseUnstorable(rows);
-  return rows;
+  const read = await sheetsThread().run<SheetReading>('read', { content, format });
+  if ('invalid' in read) throw new ValidationError(read.invalid.field, read.invalid.message);
+  if ('rejected' in read) throw new ImportRejectedError(read.rejected.message, read.rejected.problems);
+  return read.rows;
+}
+
+/** What the worker's reading of a sheet comes back as: the rows, or why the file or some rows were refused. */
+export type SheetReading =
+  | { rows: SheetRow[] }
+  | { invalid: { field: string; message: string } }
+  | { rejected: { message: string; problems: ImportProblem[] } };
+
+const sheetsThread = () => offThread(workerFile('sheets.worker', import.meta.url));
+
+/** One sheet of a workbook to write. */
+export interface XlsxSheet {
+  name: string;
+  columns: { header: string; width: number; numFmt?: string }[];
+  rows: unknown[][];
+  /** Rows shown in bold, counted from 1 as Excel does; the header row always is. */
+  boldRows?: number[];
+}
+
+/** An XLSX workbook of one sheet, written on the worker thread: a city's worth of rows takes a core for seconds. */
+export async function writeXlsx(sheet: XlsxSheet): Promise<Buffer> {
+  const bytes = await sheetsThread().run<Uint8Array>('writeXlsx', sheet);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Text the database cannot hold (src/core/text.ts): rows with it are refused here, each named, not failed on as a 500. */
@@ -58,90 +85,6 @@ export function refuseUnstorable(rows: readonly SheetRow[]): void {
     if (found.length) problems.push({ index: row.index, problems: found });
   }
   if (problems.length) throw new ImportRejectedError(`${problems.length} rows hold text that cannot be stored; nothing was imported`, problems);
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-function readCsv(content: Buffer): SheetRow[] {
-  // Excel in China saves "CSV" in GBK unless told "CSV UTF-8": read as UTF-8 it would be imported garbled.
-  let decoded: string;
-  try {
-    decoded = UTF8.decode(content);
-  } catch {
-    throw new ValidationError('file', 'the CSV file is not UTF-8 text: save it as "CSV UTF-8" (or as XLSX) and send it again');
-  }
-  let records: Record<string, string>[];
-  try {
-    records = parseCsv(decoded, { columns: (h: string[]) => uniqueHeader(h.map(normaliseHeader)), bom: true, skip_empty_lines: true, trim: true, relax_column_count: false });
-  } catch (err) {
-    if (err instanceof ValidationError) throw err;
-    // The parser quotes the offending field, which in a broken file can be megabytes long.
-    throw new ValidationError('file', `the CSV file could not be read: ${shorten((err as Error).message, 300)}`);
-  }
-  if (records.length === 0) throw new ValidationError('file', 'the CSV file has a header but no rows');
-  return records.map((props, i) => ({ index: i + 1, props }));
-}
-
-/** A header naming a column twice would let one column's cells silently stand for the other's. */
-function uniqueHeader(names: string[]): string[] {
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (name && seen.has(name)) throw new ValidationError('file', `the header names the column ${shorten(name, 100)} twice`);
-    seen.add(name);
-  }
-  return names;
-}
-
-async function readXlsx(content: Buffer): Promise<SheetRow[]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  } catch (err) {
-    throw new ValidationError('file', `the XLSX file could not be read: ${(err as Error).message}`);
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount < 2) throw new ValidationError('file', 'the first sheet has no data rows');
-  const header = uniqueHeader((sheet.getRow(1).values as unknown[]).map((v) => normaliseHeader(String(cellValue(v) ?? ''))));
-  const rows: SheetRow[] = [];
-  const problems: ImportProblem[] = [];
-  sheet.eachRow((row, rowNumber) => {
-    if (rowNumber === 1) return;
-    const values = row.values as unknown[];
-    const props: Record<string, unknown> = {};
-    const unread: string[] = [];
-    header.forEach((name, col) => {
-      if (!name) return;
-      const value = cellValue(values[col]);
-      if (value === undefined) unread.push(`${name} is a formula without a saved result, or an error (#N/A…): save the file in Excel and send it again`);
-      props[name] = value ?? '';
-    });
-    if (unread.length) problems.push({ index: rowNumber - 1, problems: unread });
-    rows.push({ index: rowNumber - 1, props });
-  });
-  if (problems.length) throw new ImportRejectedError(`${problems.length} rows have cells that could not be read; nothing was imported`, problems);
-  return rows;
-}
-
-/**
- * What a cell holds, as ExcelJS gives it: plain values as they are, a formula as its saved result,
- * rich text and links as their text; undefined when there is nothing to read (a formula never
- * calculated, an error such as #N/A), which is not the same as an empty cell ('').
- */
-function cellValue(cell: unknown): unknown {
-  if (cell === null || cell === undefined) return '';
-  if (typeof cell !== 'object' || cell instanceof Date) return cell;
-  if ('richText' in cell && Array.isArray(cell.richText)) return cell.richText.map((part: { text?: unknown }) => String(part.text ?? '')).join('');
-  if ('text' in cell) return cellValue(cell.text);
-  if ('formula' in cell || 'sharedFormula' in cell) return 'result' in cell && cell.result !== undefined ? cellValue(cell.result) : undefined;
-  return undefined;
-}
-
-function shorten(message: string, max: number): string {
-  return message.length <= max ? message : `${message.slice(0, max)}…`;
-}
-
-function normaliseHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
 /** A cell as text, trimmed; empty and missing both become undefined. */
