@@ -83,8 +83,6 @@ describe('the app frame', () => {
 
   it('brings the styles of whatever screen is opened first, shared components included', async () => {
     const { page } = b;
-    // The icon the pages left to between sign-ins (leaveSignedOut) stand on has no link to it.
-    b.allowConsoleError(/\/favicon\.ico\)$/);
     const defined = classesWithRules();
     // Each screen is loaded afresh, so that only its own chunks' styles (and the frame's) are there.
     const screens: [string, string[], ((page: Page) => Promise<void>)?][] = [

@@ -56,6 +56,12 @@ describe('web routes', () => {
     expect(res.headers['cache-control']).toBe('no-cache');
   });
 
+  it('sends a browser asking for /favicon.ico to the app icon', async () => {
+    const res = await app.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/favicon.svg');
+  });
+
   it('answers the app for any other page path, so the browser router handles it', async () => {
     for (const url of ['/queue/dispatch', '/cases/123?tab=timeline', '/login']) {
       const res = await app.inject({ method: 'GET', url });

@@ -80,6 +80,10 @@ export async function webRoutes(app: FastifyInstance, options: { root: string })
   });
   const sendApp = (reply: FastifyReply) => reply.header('cache-control', REVALIDATE).type('text/html; charset=utf-8').sendFile('index.html');
   app.get('/', { schema: { hide: true } }, async (_request, reply) => sendApp(reply));
+  // Browsers ask for /favicon.ico on pages that name no icon (a JSON answer, the API's document).
+  if (fs.existsSync(path.join(root, 'favicon.svg')) && !fs.existsSync(path.join(root, 'favicon.ico'))) {
+    app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', REVALIDATE).redirect('/favicon.svg', 301));
+  }
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const pathname = request.url.split('?')[0];
     if (isServerPath(pathname) || FILE_LIKE.test(pathname)) return reply.callNotFound();
