@@ -93,4 +93,17 @@ describe('the messages', () => {
     await page.getByLabel('Language').selectOption('zh-CN');
     await shot(page, 'messages-reporters');
   });
+
+  it("words the department's messages in the reader's language", async () => {
+    const { page } = b;
+    await switchUser(page, 'department_handler');
+    await page.getByRole('navigation').getByRole('link', { name: /^消息/ }).click();
+    await page.locator('.message').filter({ hasText: `新派单 ${ticketNo}` }).waitFor();
+    await page.getByLabel('语言').selectOption('en');
+    const message = page.locator('.message').filter({ hasText: `New case ${ticketNo}` });
+    await message.waitFor();
+    expect(await message.locator('.message-body').textContent()).toBe(`Case ${ticketNo} has been sent to your department: please accept it and start handling it.`);
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.locator('.message').filter({ hasText: `新派单 ${ticketNo}` }).waitFor();
+  });
 });

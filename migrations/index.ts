@@ -19,6 +19,7 @@ import * as auditAppendOnlyColumns from './202611250600_audit_append_only_column
 import * as notificationDueByChannel from './202611250700_notification_due_by_channel.js';
 import * as casePartialIndexes from './202611250800_case_partial_indexes.js';
 import * as caseIntakeFingerprint from './202611250900_case_intake_fingerprint.js';
+import * as notificationKind from './202611251000_notification_kind.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '202611250700_notification_due_by_channel': notificationDueByChannel,
   '202611250800_case_partial_indexes': casePartialIndexes,
   '202611250900_case_intake_fingerprint': caseIntakeFingerprint,
+  '202611251000_notification_kind': notificationKind,
 };

@@ -215,6 +215,9 @@ export interface NotificationsTable {
   address_enc: string | null;
   subject: string;
   body: string;
+  /** What a message to staff says, as data (notify.service: StaffNoticeKind); null for messages to reporters. */
+  kind: string | null;
+  params: Json<Record<string, string>> | null;
   path: string | null;
   status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
   attempts: Generated<number>;

@@ -76,7 +76,14 @@ describe('notifications', () => {
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'notified_handler', password: 'handler-pass' } });
     const handler = t.as(login.json().token);
     const inbox = (await handler({ url: '/api/v1/notifications' })).json().items;
-    expect(inbox.find((n: { caseId: number; channel: string }) => n.caseId === created.id && n.channel === 'web')).toMatchObject({ status: 'sent' });
+    // Said as data too, for the web app to word in the reader's language; the stored text is as sent.
+    expect(inbox.find((n: { caseId: number; channel: string }) => n.caseId === created.id && n.channel === 'web')).toMatchObject({
+      status: 'sent', kind: 'assigned', params: { ticketNo: created.ticketNo }, subject: `新派单 ${created.ticketNo}`,
+    });
+    // What the reporter was told is shown as it was sent.
+    const told: { kind: unknown; params: unknown }[] = (await admin({ url: `/api/v1/notifications?audience=reporters&caseId=${created.id}` })).json().items;
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((n) => n.kind === null && n.params === null)).toBe(true);
 
     await handler({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'accept', version: 3 } });
     await handler({ method: 'POST', url: `/api/v1/cases/${created.id}/actions`, payload: { action: 'report_back', version: 4, note: '已更换灯泡' } });

@@ -74,7 +74,7 @@ export interface InboxFilter {
  * over every other area's and person's messages to find a community's few.
  */
 export async function inbox(db: Conn, f: InboxFilter) {
-  const all = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId']);
+  const all = db.selectFrom('notifications').select(['id', 'case_id as caseId', 'channel', 'subject', 'body', 'kind', 'params', 'status', 'created_at as createdAt', 'sent_at as sentAt', 'user_id as userId', 'department_id as departmentId']);
   const branches: (typeof all)[] = [];
   if (f.audience !== 'reporters') {
     branches.push(all.where('user_id', '=', f.userId));

@@ -4,6 +4,7 @@ import type { DB, NotificationsTable } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import type { Job } from '../core/scheduler.js';
 import * as geo from '../geo/geo.service.js';
+import type { StaffNoticeKind, StaffNoticeParams } from './notify.contract.js';
 import * as repo from './notify.repo.js';
 import { smtpSender, webhookSmsSender, webSender, type Sender } from './notify.senders.js';
 
@@ -50,15 +51,25 @@ export function noticeRows(n: CaseNotice): Insertable<NotificationsTable>[] {
     if (n.reporter.emailEnc) rows.push({ dedupe_key: key('reporter:email'), case_id: n.caseId, channel: 'email', address_enc: n.reporter.emailEnc, subject, body, path: n.path });
     if (n.reporter.phoneEnc) rows.push({ dedupe_key: key('reporter:sms'), case_id: n.caseId, channel: 'sms', address_enc: n.reporter.phoneEnc, subject, body, path: n.path });
   }
+  const toDepartment = (department: number, kind: StaffNoticeKind, subject: string, body: string): Insertable<NotificationsTable> => {
+    const params: StaffNoticeParams = n.answer ? { ticketNo: n.ticketNo, note: n.answer } : { ticketNo: n.ticketNo };
+    return {
+      dedupe_key: key(`department:${department}`), case_id: n.caseId, channel: 'web', department_id: department,
+      subject, body, kind, params: JSON.stringify(params), path: n.path,
+    };
+  };
   for (const department of n.newDepartments) {
-    rows.push({ dedupe_key: key(`department:${department}`), case_id: n.caseId, channel: 'web', department_id: department, subject: `新派单 ${n.ticketNo}`, body: `工单 ${n.ticketNo} 已派至本单位，请及时签收办理。`, path: n.path });
+    rows.push(toDepartment(department, 'assigned', `新派单 ${n.ticketNo}`, `工单 ${n.ticketNo} 已派至本单位，请及时签收办理。`));
   }
-  const pressure: Record<string, string> = { supervise: '督办', escalate: '升级', extend: '延期已批准', warn: '即将超期' };
-  if (n.leadDepartment !== null && pressure[n.action]) {
-    rows.push({ dedupe_key: key(`department:${n.leadDepartment}`), case_id: n.caseId, channel: 'web', department_id: n.leadDepartment, subject: `${pressure[n.action]} ${n.ticketNo}`, body: `工单 ${n.ticketNo}：${pressure[n.action]}。${n.answer ?? ''}`, path: n.path });
+  const pressure = Object.hasOwn(PRESSURE, n.action) ? PRESSURE[n.action as StaffNoticeKind] : undefined;
+  if (n.leadDepartment !== null && pressure) {
+    rows.push(toDepartment(n.leadDepartment, n.action as StaffNoticeKind, `${pressure} ${n.ticketNo}`, `工单 ${n.ticketNo}：${pressure}。${n.answer ?? ''}`));
   }
   return rows;
 }
+
+/** The actions that put pressure on the lead department's case, in the words its message is sent with. */
+const PRESSURE: Partial<Record<StaffNoticeKind, string>> = { supervise: '督办', escalate: '升级', extend: '延期已批准', warn: '即将超期' };
 
 /** Channels and the sender for each; a channel without one keeps its messages in the outbox. */
 export type Senders = Partial<Record<'web' | 'email' | 'sms', Sender>>;

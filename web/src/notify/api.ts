@@ -4,18 +4,8 @@ import { api } from '../api/client';
 /** staff: addressed to the caller or their department; reporters: what reporters in their jurisdiction were told. */
 export type Audience = 'staff' | 'reporters';
 
-export interface Message {
-  id: number;
-  caseId: number | null;
-  channel: 'web' | 'email' | 'sms';
-  subject: string;
-  body: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
-  createdAt: string;
-  sentAt: string | null;
-  userId: number | null;
-  departmentId: number | null;
-}
+export type { Message } from '../../../src/notify/notify.contract';
+import type { Message } from '../../../src/notify/notify.contract';
 
 export interface MessageQuery {
   audience?: Audience;
