@@ -317,6 +317,51 @@ describe('the closed loop', () => {
   });
 });
 
+describe('the jurisdiction in actions that name another record', () => {
+  it('merges only into an open case the caller can see, answering one elsewhere as one that does not exist', async () => {
+    const d1 = t.as(await t.login('dispatcher_d1'));
+    const mine = (await intake(dispatcher, hotline())).json().id as number;
+    const elsewhere = (await intake(dispatcher, hotline({ location: inside(d2Grid().boundary) }))).json().id as number;
+    const refused = await act(d1, mine, { action: 'merge', mergeIntoId: elsewhere });
+    const missing = await act(d1, mine, { action: 'merge', mergeIntoId: 99999999 });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error).toEqual({ ...missing.json().error, message: missing.json().error.message.replace('99999999', String(elsewhere)) });
+    expect((await admin({ url: `/api/v1/cases/${mine}` })).json()).toMatchObject({ status: 'received', version: 1 });
+  });
+
+  it('lets only one of two cases merged into each other at once go', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [x, y] = [(await intake(dispatcher, hotline())).json().id, (await intake(dispatcher, hotline())).json().id] as number[];
+      const answers = await Promise.all([
+        dispatcher({ method: 'POST', url: `/api/v1/cases/${x}/actions`, payload: { action: 'merge', version: 1, mergeIntoId: y } }),
+        dispatcher({ method: 'POST', url: `/api/v1/cases/${y}/actions`, payload: { action: 'merge', version: 1, mergeIntoId: x } }),
+      ]);
+      expect(answers.map((r) => r.statusCode).sort(), answers.map((r) => r.body).join('\n')).toEqual([200, 400]);
+      const states = await t.env.db.selectFrom('cases').select('status').where('id', 'in', [x, y]).execute();
+      expect(states.map((c) => c.status).sort()).toEqual(['merged', 'received']);
+    }
+  });
+
+  it("dispatches only to departments that serve the case's place", async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id as number;
+    await act(dispatcher, id, { action: 'register' });
+    const departments = (await admin({ url: '/api/v1/departments' })).json().items as { id: number; kind: string; adminUnit: { id: number } }[];
+    const d2 = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320612').executeTakeFirstOrThrow();
+    const otherDistrict = departments.find((d) => d.adminUnit.id === Number(d2.id))!;
+    expect(otherDistrict).toBeTruthy();
+    const alone = await act(dispatcher, id, { action: 'dispatch', departmentId: otherDistrict.id });
+    expect(alone.statusCode, alone.body).toBe(400);
+    expect(alone.json().error.field).toBe('departmentId');
+    // Dispatched where the catalogue says and sent back, then summoned with the other district's bureau.
+    const lead = (await act(dispatcher, id, { action: 'dispatch' })).json().departments[0].id as number;
+    await act(await handlerOf(lead), id, { action: 'return', note: '不属于本部门职责' });
+    const joint = await act(dispatcher, id, { action: 'joint_dispatch', departmentId: lead, supportDepartmentIds: [otherDistrict.id] });
+    expect(joint.statusCode, joint.body).toBe(400);
+    expect(joint.json().error.field).toBe('supportDepartmentIds');
+    expect((await admin({ url: `/api/v1/cases/${id}` })).json()).toMatchObject({ status: 'returned', departments: [] });
+  });
+});
+
 describe('routing', () => {
   it('sends a community matter to the community committee', async () => {
     const res = await intake(dispatcher, hotline({ categoryCode: leaf.community.code, triage: 'community' }));
@@ -340,6 +385,17 @@ describe('routing', () => {
     const page = (await dispatcher({ url: `/api/v1/cases/${inD1.json().id}` })).json();
     expect(page.proposedRoute).toMatchObject({ reason: 'rule', department: { id: special.id } });
     expect((await dispatcher({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d1.id, departmentId: special.id } })).statusCode).toBe(403);
+  });
+
+  it("refuses a rule sending a unit's cases to a department that does not serve it", async () => {
+    const departments = (await admin({ url: '/api/v1/departments' })).json().items as { id: number; adminUnit: { id: number } }[];
+    const [d1, d2] = await Promise.all(['320613', '320612'].map((code) => t.env.db.selectFrom('admin_units').select('id').where('code', '=', code).executeTakeFirstOrThrow()));
+    const ofD2 = departments.find((d) => d.adminUnit.id === Number(d2.id))!;
+    const refused = await admin({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d1.id, departmentId: ofD2.id } });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.field).toBe('departmentId');
+    expect((await admin({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: leaf.stall.code, adminUnitId: d2.id, departmentId: ofD2.id } })).statusCode).toBe(200);
+    await admin({ method: 'DELETE', url: `/api/v1/routing-rules/${leaf.stall.code}/${d2.id}` });
   });
 });
 

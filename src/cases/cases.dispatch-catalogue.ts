@@ -3,7 +3,7 @@ import { recordAudit } from '../core/audit.js';
 import type { Env } from '../core/env.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
-import { departmentsById } from '../org/org.service.js';
+import { departmentsById, departmentsServing } from '../org/org.service.js';
 import { catalogueChanged } from './cases.catalogue.js';
 import { leafCategory } from './cases.intake.js';
 import * as repo from './cases.repo.js';
@@ -56,7 +56,11 @@ export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { cate
   requireAccess(ctx.actor, 'cases.configure');
   await leafCategory(env, rule.categoryCode);
   const path = await unitInScope(env, ctx.actor, rule.adminUnitId);
-  if (!(await departmentsById(env, [rule.departmentId])).has(rule.departmentId)) throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist`);
+  // The rule holds for the unit and everything below it: its department must serve all of that.
+  const chain = (await geo.getAdminUnitChain(env, rule.adminUnitId)).map((u) => u.id);
+  if (!(await departmentsServing(env, [rule.departmentId], chain)).has(rule.departmentId)) {
+    throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist or does not serve admin unit ${rule.adminUnitId}`);
+  }
   await env.db.transaction().execute(async (trx) => {
     await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
     await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });

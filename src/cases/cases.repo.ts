@@ -77,6 +77,13 @@ export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Locks cases for the rest of the transaction, in id order so that two transactions cannot deadlock, and answers their states. */
+export async function lockCases(db: Conn, ids: number[]): Promise<{ id: number; status: string }[]> {
+  const rows = await db.selectFrom('cases').select(['id', 'status']).where('id', 'in', [...new Set(ids)].sort((a, b) => a - b))
+    .orderBy('id').forUpdate().execute();
+  return rows.map((r) => ({ id: Number(r.id), status: r.status }));
+}
+
 export function findCaseByIntakeKey(db: Conn, key: string): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('intake_key', '=', key).executeTakeFirst();
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Updateable } from 'kysely';
-import { requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
+import { inScope, requireAccess, requireInScope, scopePrefix, type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { CasesTable } from '../core/db.types.js';
@@ -8,7 +8,7 @@ import { isDataError } from '../core/batcher.js';
 import type { Env } from '../core/env.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
-import { departmentsById } from '../org/org.service.js';
+import { departmentsById, departmentsServing } from '../org/org.service.js';
 import { resolveActor } from '../accounts/accounts.service.js';
 import type { TimeLimit } from './calendar.js';
 import { dueUnder, leafCategory, limitOf, takeIn, type TakenCase } from './cases.intake.js';
@@ -216,9 +216,11 @@ interface Effect {
   /** Set when the action's outcome decides the state (a dissatisfied call back reopens). */
   status?: Status;
   assign?: { lead: number; support: number[] } | 'clear';
+  /** The case a merge goes into: checked again, locked, inside the action's transaction. */
+  mergeInto?: number;
 }
 
-type EffectFn = (env: Env, c: repo.CaseRow, input: ActionInput, now: Date) => Promise<Effect>;
+type EffectFn = (env: Env, c: repo.CaseRow, input: ActionInput, now: Date, actor: Actor) => Promise<Effect>;
 
 async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now: Date, joint: boolean): Promise<Effect> {
   let lead = input.departmentId;
@@ -229,9 +231,11 @@ async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now
   }
   const support = input.supportDepartmentIds ?? [];
   if (joint && support.length === 0) throw new ValidationError('supportDepartmentIds', 'a joint dispatch names at least one supporting department');
-  const known = await departmentsById(env, [lead, ...support]);
+  const chain = (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id);
+  const serving = await departmentsServing(env, [lead, ...support], chain);
   for (const [field, id] of [['departmentId', lead] as const, ...support.map((id) => ['supportDepartmentIds', id] as const)]) {
-    if (!known.has(id)) throw new ValidationError(field, `department ${id} does not exist`);
+    // One answer for both: a department of another district is not told apart from none.
+    if (!serving.has(id)) throw new ValidationError(field, `department ${id} does not exist or does not serve the place of this case`);
   }
   return { patch: { department_id: lead, dispatched_at: now }, assign: { lead, support }, detail: { departmentId: lead, supportDepartmentIds: support } };
 }
@@ -282,11 +286,12 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
     if (c.status === 'registered' && c.triage !== 'private') throw new ValidationError('action', 'only a private matter, answered with advice, closes without being handled');
     return { patch: { closed_at: now } };
   },
-  async merge(env, c, input) {
+  async merge(env, c, input, now, actor) {
     if (input.mergeIntoId === undefined || input.mergeIntoId === c.id) throw new ValidationError('mergeIntoId', 'name the open case to merge into');
     const target = await repo.findCase(env.db, input.mergeIntoId);
-    if (!target || !OPEN_STATUSES.has(target.status as Status)) throw new ValidationError('mergeIntoId', `case ${input.mergeIntoId} is not an open case`);
-    return { patch: { merged_into_id: target.id, closed_at: new Date() }, detail: { mergeIntoId: target.id, ticketNo: target.ticket_no } };
+    // A case outside the jurisdiction answers as one that does not exist.
+    if (!target || !inScope(actor, target.path) || !OPEN_STATUSES.has(target.status as Status)) throw notOpen(input.mergeIntoId);
+    return { patch: { merged_into_id: target.id, closed_at: now }, detail: { mergeIntoId: target.id, ticketNo: target.ticket_no }, mergeInto: target.id };
   },
   async escalate(_env, c) { return { patch: { escalation_level: c.escalation_level + 1 }, detail: { level: c.escalation_level + 1 } }; },
   async refer_out(_env, _c, input) { return { patch: { closed_at: new Date() }, detail: { referTo: input.referTo ?? null } }; },
@@ -320,11 +325,18 @@ export async function applyAction(env: Env, ctx: RequestContext, id: number, inp
   const transition = TRANSITIONS[input.action];
   if ('needsNote' in transition && transition.needsNote && !input.note?.trim() && input.templateId === undefined) throw new ValidationError('note', `${input.action} needs a note saying why`);
   const now = new Date();
-  const effect: Effect = (await EFFECTS[input.action]?.(env, c, input, now)) ?? { patch: {} };
+  const effect: Effect = (await EFFECTS[input.action]?.(env, c, input, now, actor)) ?? { patch: {} };
   const to = effect.status ?? nextStatus(input.action, status);
   if (input.templateId !== undefined) input = { ...input, note: await templatedNote(env, actor, c, effect.patch, input.action, input.templateId, input.note) };
 
   await env.db.transaction().execute(async (trx) => {
+    if (effect.mergeInto !== undefined) {
+      // Both cases locked in id order: of two cases merged into each other at once, the second
+      // merge waits for the first and then finds its target merged.
+      const locked = await repo.lockCases(trx, [c.id, effect.mergeInto]);
+      const target = locked.find((r) => r.id === effect.mergeInto);
+      if (!target || !OPEN_STATUSES.has(target.status as Status)) throw notOpen(effect.mergeInto);
+    }
     const applied = await repo.updateCaseAt(trx, c.id, c.version, { ...effect.patch, status: to });
     if (!applied) throw staleVersion(null, allowed);
     if (effect.assign === 'clear') await repo.clearAssignments(trx, c.id);
@@ -343,6 +355,10 @@ export async function applyAction(env: Env, ctx: RequestContext, id: number, inp
     });
   });
   return { id: c.id, status: to, version: c.version + 1 };
+}
+
+function notOpen(id: number): ValidationError {
+  return new ValidationError('mergeIntoId', `case ${id} is not an open case`);
 }
 
 function staleVersion(current: number | null, allowed: Action[]): AppError {

@@ -74,6 +74,16 @@ export async function departmentsById(env: Env, ids: number[]): Promise<Map<numb
 }
 
 /**
+ * The departments of `ids` that serve a place: those of an admin unit on its `chain` (root first),
+ * as a district's bureau serves its district and the city's bureau the whole city. A department
+ * elsewhere (another district's) could neither see the case nor be answered for it.
+ */
+export async function departmentsServing(env: Env, ids: number[], chain: number[]): Promise<Map<number, DepartmentRef>> {
+  const on = new Set(chain);
+  return new Map([...await departmentsById(env, ids)].filter(([, d]) => on.has(d.adminUnitId)));
+}
+
+/**
  * Every department, held in memory: each intake routes to one, and a city has hundreds,
  * not millions. Another process's additions show within two seconds, this one's at once.
  */
