@@ -43,6 +43,10 @@ describe('case list totals', () => {
     const last = (await dispatcher({ url: '/api/v1/cases?channel=patrol&pageSize=200&page=8' })).json();
     expect(last).toMatchObject({ total: COUNT_CAP + 500, totalExact: true, hasMore: false });
     expect(last.items).toHaveLength(100);
+    // A page past the end, of a list longer than the count goes: the total is still the true one.
+    const beyond = (await dispatcher({ url: '/api/v1/cases?channel=patrol&pageSize=200&page=20' })).json();
+    expect(beyond).toMatchObject({ items: [], total: COUNT_CAP + 500, totalExact: true, hasMore: false });
+    expect((await dispatcher({ url: '/api/v1/cases?channel=hotline&page=3' })).json()).toMatchObject({ items: [], total: 2, totalExact: true, hasMore: false });
   });
 
   it('pages only within the first 10,000 cases', async () => {

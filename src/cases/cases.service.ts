@@ -170,10 +170,13 @@ export async function listCases(env: Env, ctx: RequestContext, f: CaseListFilter
   ]);
   const hasMore = fetched.length > f.pageSize;
   const rows = fetched.slice(0, f.pageSize);
-  // The last page tells the total exactly, however far the count stopped.
+  // The last page tells the total exactly, however far the count stopped; a page past the end
+  // holds nothing, so every match lies before it and counting up to its start is exact (and short:
+  // pages start within LIST_WINDOW).
+  const pastEnd = rows.length === 0 && offset > 0 ? await listRepo.countCases(env.db, filter, offset + 1) : null;
   const lastPage = !hasMore && (rows.length > 0 || offset === 0);
-  const totalExact = lastPage || counted <= COUNT_CAP;
-  const total = lastPage ? offset + rows.length : totalExact ? counted : Math.max(COUNT_CAP, offset + rows.length);
+  const totalExact = lastPage || (pastEnd !== null ? pastEnd <= offset : counted <= COUNT_CAP);
+  const total = lastPage ? offset + rows.length : pastEnd ?? (totalExact ? counted : Math.max(COUNT_CAP, offset + rows.length));
   const departments = await departmentsById(env, rows.map((r) => r.department_id).filter((d): d is number => d !== null));
   const now = Date.now();
   return {
