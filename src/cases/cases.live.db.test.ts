@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); });
 
-interface Stream { events: { event: string; data: Record<string, unknown> }[]; status: number; close(): void; waitFor(pred: (d: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>> }
+interface Stream { events: { event: string; data: Record<string, unknown> }[]; status: number; ended: Promise<void>; close(): void; waitFor(pred: (d: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>> }
 
 /** Opens the event stream over real HTTP and collects what arrives. */
 function open(path: string, headers: Record<string, string> = {}): Promise<Stream> {
@@ -26,6 +26,7 @@ function open(path: string, headers: Record<string, string> = {}): Promise<Strea
       const stream: Stream = {
         events: [],
         status: res.statusCode ?? 0,
+        ended: new Promise((done) => { res.once('end', done); res.once('close', done); }),
         close: () => req.destroy(),
         waitFor: (pred, ms = 5000) => new Promise((ok, fail) => {
           const started = Date.now();
@@ -65,6 +66,10 @@ async function pointIn(districtCode: string) {
   return { lon: (a[0] + b[0] + c[0]) / 3, lat: (a[1] + b[1] + c[1]) / 3 };
 }
 
+function endsSoon(stream: Stream, ms = 5000): Promise<void> {
+  return Promise.race([stream.ended, new Promise<void>((_, fail) => setTimeout(() => fail(new Error(`the stream stayed open ${ms} ms`)), ms))]);
+}
+
 describe('live case stream', () => {
   it('refuses an anonymous caller and a bad token', async () => {
     const anonymous = await open('/api/v1/cases/stream');
@@ -92,6 +97,35 @@ describe('live case stream', () => {
     expect(district1.events.some((e) => e.data.caseId === inD2.id)).toBe(false);
     cityWide.close();
     district1.close();
+  });
+
+  it('ends an open stream once its session ends or its account is deactivated, telling it nothing more', async () => {
+    const admin = t.as(await t.login('admin'));
+    const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
+    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'stream_listener', displayName: '值班', password: 'listener-pass', role: 'dispatcher', jurisdictionId: city.id } });
+    expect(made.statusCode, made.body).toBe(201);
+    const signIn = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'stream_listener', password: 'listener-pass' } })).json().token as string;
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const body = async () => ({ channel: 'hotline', requestType: 'complaint', description: '噪音', location: await pointIn('320613') });
+
+    const [signedOut, deactivated] = [await signIn(), await signIn()];
+    const first = await open('/api/v1/cases/stream', { authorization: `Bearer ${signedOut}` });
+    const second = await open(`/api/v1/cases/stream?token=${deactivated}`);
+    const before = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: await body() })).json();
+    await first.waitFor((d) => d.caseId === before.id);
+    await second.waitFor((d) => d.caseId === before.id);
+
+    expect((await t.as(signedOut)({ method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBeLessThan(300);
+    const afterSignOut = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: await body() })).json();
+    await endsSoon(first);
+    await second.waitFor((d) => d.caseId === afterSignOut.id);
+    expect(first.events.some((e) => e.data.caseId === afterSignOut.id)).toBe(false);
+
+    const user = (await admin({ url: '/api/v1/users?q=stream_listener' })).json().items[0];
+    expect((await admin({ method: 'PATCH', url: `/api/v1/users/${user.id}`, payload: { active: false } })).statusCode).toBe(200);
+    const afterDeactivation = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: await body() })).json();
+    await endsSoon(second);
+    expect(second.events.some((e) => e.data.caseId === afterDeactivation.id)).toBe(false);
   });
 
   it('tells a change whose id was drawn before one already told, once, when it commits', async () => {

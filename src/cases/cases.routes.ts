@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
+import { inScope, type Actor } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { IdParams } from '../geo/geo.schema.js';
 import { ActionBody, CaseListPage, CaseListQuery, IntakeHeaders, NewCaseBody, StreamQuery } from './cases.schema.js';
@@ -41,7 +42,8 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
       querystring: StreamQuery,
     },
   }, async (request, reply) => {
-    const actor = request.ctx.actor ?? await cases.actorFromToken(env, (request.query as Static<typeof StreamQuery>).token);
+    const token = /^Bearer\s+(\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? (request.query as Static<typeof StreamQuery>).token;
+    const actor = request.ctx.actor ?? await cases.actorFromToken(env, token);
     const feed = caseFeed(env.db);
     cases.requireStreamAccess(actor);
     reply.hijack();
@@ -50,18 +52,36 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     // Node sends a HEAD's headers only when the answer ends: a stream that never ends would never answer.
     if (request.method === 'HEAD') return void raw.end();
     raw.write(': connected\n\n');
-    const stop = await feed.subscribe(actor!, (change) => {
+    // Who listens is asked again before each change and each keep-alive: a session ended or an
+    // account deactivated (or moved) while the stream is open ends it, or stops what it may hear.
+    let turn = Promise.resolve();
+    const tell = (what: (listener: Actor) => string | null) => {
+      turn = turn.then(async () => {
+        if (raw.writableEnded) return;
+        const listener = await cases.streamListener(env, token);
+        if (!listener) return void raw.end();
+        const text = what(listener);
+        if (text !== null) raw.write(text);
+      }).catch(() => void raw.end());
+    };
+    const stop = await feed.subscribe(actor!, (change) => tell((listener) => {
+      if (!inScope(listener, change.path)) return null;
       const { path: _path, ...visible } = change;
-      raw.write(`id: ${change.eventId}\nevent: case\ndata: ${JSON.stringify(visible)}\n\n`);
-    });
+      return `id: ${change.eventId}\nevent: case\ndata: ${JSON.stringify(visible)}\n\n`;
+    }));
     // Comments keep proxies from closing an idle stream.
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 25_000);
+    const heartbeat = setInterval(() => tell(() => ': keep-alive\n\n'), 25_000);
     streams.add(raw);
-    request.raw.once('close', () => {
+    let open = true;
+    const closed = () => {
+      if (!open) return;
+      open = false;
       clearInterval(heartbeat);
       stop();
       streams.delete(raw);
-    });
+    };
+    request.raw.once('close', closed);
+    raw.once('close', closed);
   });
   // Open streams never finish by themselves: end them so a shutdown does not wait on them.
   const streams = new Set<ServerResponse>();

@@ -388,3 +388,14 @@ export async function actorFromToken(env: Env, token: string | undefined): Promi
 export function requireStreamAccess(actor: Actor | null): asserts actor is Actor {
   requireAccess(actor, 'cases.read');
 }
+
+/** Who holds a stream's token now, if they may still listen: null once the session or the account has ended. */
+export async function streamListener(env: Env, token: string | undefined): Promise<Actor | null> {
+  const actor = await actorFromToken(env, token);
+  try {
+    requireStreamAccess(actor);
+    return actor;
+  } catch {
+    return null;
+  }
+}
