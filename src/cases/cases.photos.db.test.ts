@@ -168,6 +168,16 @@ describe('case photos', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('holds at most 30 photos a case, also when uploads arrive together', async () => {
+    const c = await hotline(dispatcher, d1Grid.boundary, '照片很多');
+    const photo = (seed: number) => sharp(pixels(16, 16, 100 + seed), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer();
+    for (let i = 0; i < 27; i++) expect((await upload(dispatcher, c.id, await photo(i), 'p.png', 'image/png')).statusCode).toBe(201);
+    const together = await Promise.all([27, 28, 29, 30, 31, 32].map(async (i) => upload(dispatcher, c.id, await photo(i), 'p.png', 'image/png')));
+    expect(together.map((r) => r.statusCode).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+    expect(together.find((r) => r.statusCode === 409)!.json().error.field).toBe('photo');
+    expect((await dispatcher({ url: `/api/v1/cases/${c.id}/photos` })).json().items).toHaveLength(30);
+  });
+
   it('takes the type from the content, never from the name or the declared type', async () => {
     const misnamed = await upload(dispatcher, inD1.id, images.png, 'holiday.jpg', 'image/jpeg');
     expect(misnamed.statusCode, misnamed.body).toBe(201);

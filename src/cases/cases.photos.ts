@@ -230,12 +230,16 @@ async function store(env: Env, ctx: RequestContext, c: repo.CaseRow, photo: Insp
   if (PUBLIC_VIAS.includes(place.via)) await writeOnce(photoFile(env, photo.sha256, FILE_SUFFIX.public(photo.mediaType)), await publicCopy(photo));
   // Files first: a crash between leaves a file no row names, never a row without its file.
   const row = await env.db.transaction().execute(async (trx) => {
+    // Counted again under the case's lock: uploads arriving together would all pass the count above.
+    const [{ status }] = await repo.lockCases(trx, [c.id]);
+    if (await photoRepo.count(trx, c.id) >= MAX_PHOTOS_PER_CASE) {
+      throw new ConflictError(`a case holds at most ${MAX_PHOTOS_PER_CASE} photos`, 'photo');
+    }
     const inserted = await photoRepo.insert(trx, {
       case_id: c.id, sha256: photo.sha256, media_type: photo.mediaType, bytes: photo.bytes.length,
       width: photo.width, height: photo.height, stage: place.stage, uploaded_by: place.uploadedBy, via: place.via,
     });
     if (!inserted) return undefined;
-    const status = (await repo.findCase(trx, c.id))!.status;
     const detail = { photoId: inserted.id, stage: place.stage, mediaType: photo.mediaType, bytes: photo.bytes.length, sha256: photo.sha256 };
     await repo.insertEvent(trx, {
       caseId: c.id, actorId: ctx.actor?.id ?? null, actorName: ctx.actor?.username ?? ctx.via ?? place.via,
