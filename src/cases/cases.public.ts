@@ -78,6 +78,15 @@ async function presentPublic(env: Env, c: repo.CaseRow) {
 }
 
 /**
+ * The answers of these actions given in [from, to), oldest first, at most `limit`: what a
+ * reporter's app polls for. `position` is the entry's place in the case's public timeline.
+ */
+export async function publicAnswersBetween(env: Env, from: Date, to: Date, actions: string[], limit: number) {
+  const rows = await repo.eventsBetween(env.db, from, to, actions, limit);
+  return rows.map((r) => ({ ticketNo: r.ticketNo, position: r.position, at: r.at, action: r.action, answer: ANSWERING_ACTIONS.has(r.action) ? r.note : null }));
+}
+
+/**
  * The reporter rates the outcome by ticket number and secret. A rating of 1 or 2 reopens
  * the case, as a dissatisfied call back does.
  */
@@ -114,7 +123,6 @@ export interface PublicSearch {
   to?: Date;
   /** Only cases sent in with this API key (an Open311 client's own). */
   apiKeyId?: number;
-  updatedAfter?: Date;
   limit: number;
   offset: number;
 }

@@ -128,6 +128,20 @@ export function caseEvents(db: Conn, caseId: number) {
   return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
+/**
+ * Timeline entries of these actions in [from, to), oldest first, each with its case's ticket
+ * number and its place in the case's timeline (entries with a smaller id).
+ */
+export async function eventsBetween(db: Conn, from: Date, to: Date, actions: string[], limit: number) {
+  const rows = await db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id')
+    .select(['c.ticket_no', 'e.id', 'e.at', 'e.action', 'e.note'])
+    .select((eb) => eb.selectFrom('case_events as p').select(eb.fn.countAll<string>().as('n'))
+      .whereRef('p.case_id', '=', 'e.case_id').whereRef('p.id', '<', 'e.id').as('position'))
+    .where('e.at', '>=', from).where('e.at', '<', to).where('e.action', 'in', actions)
+    .orderBy('e.at').orderBy('e.id').limit(limit).execute();
+  return rows.map((r) => ({ ticketNo: r.ticket_no, at: r.at, action: r.action, note: r.note, position: Number(r.position) }));
+}
+
 export function activeAssignments(db: Conn, caseId: number) {
   return db.selectFrom('case_assignments').select(['department_id as departmentId', 'role'])
     .where('case_id', '=', caseId).where('active', '=', true).orderBy('role').execute();
@@ -216,7 +230,7 @@ export function findCaseByTicket(db: Conn, ticketNo: string): Promise<CaseRow | 
 
 /** Cases by public criteria, newest first (the public door's search). */
 export function searchCases(db: Conn, s: {
-  ticketNos?: string[]; categoryCodes?: string[]; open?: boolean; from?: Date; to?: Date; apiKeyId?: number; updatedAfter?: Date; limit: number; offset: number;
+  ticketNos?: string[]; categoryCodes?: string[]; open?: boolean; from?: Date; to?: Date; apiKeyId?: number; limit: number; offset: number;
 }) {
   let q = db.selectFrom('cases').selectAll();
   if (s.ticketNos?.length) q = q.where('ticket_no', 'in', s.ticketNos);
@@ -225,7 +239,6 @@ export function searchCases(db: Conn, s: {
   if (s.from) q = q.where('created_at', '>=', s.from);
   if (s.to) q = q.where('created_at', '<', s.to);
   if (s.apiKeyId !== undefined) q = q.where('api_key_id', '=', s.apiKeyId);
-  if (s.updatedAfter) q = q.where('updated_at', '>', s.updatedAfter);
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(s.limit).offset(s.offset).execute();
 }
 

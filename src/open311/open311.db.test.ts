@@ -1,11 +1,12 @@
 import zlib from 'node:zlib';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSystemApiKey } from '../accounts/accounts.service.js';
 import { testInstance, type TestInstance } from '../../test/app.js';
 import { ANSWERING_ACTIONS } from '../cases/cases.workflow.js';
 import type { Area } from '../geo/geometry.js';
 import { UPDATE_STATUS } from './open311.service.js';
-import { interiorPoint } from '../../test/fixtures.js';
+import { departmentHandler, interiorPoint } from '../../test/fixtures.js';
 
 let t: TestInstance;
 type As = ReturnType<TestInstance['as']>;
@@ -91,14 +92,7 @@ async function act(as: As, id: number, body: Record<string, unknown>) {
   return res.json();
 }
 
-async function handlerOf(departmentId: number): Promise<As> {
-  const username = `handler_${departmentId}`;
-  const city = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320600').executeTakeFirstOrThrow();
-  const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username, displayName: '处置人员', password: 'handler-pass', role: 'department_handler', jurisdictionId: city.id, departmentId } });
-  expect(made.statusCode, made.body).toBe(201);
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'handler-pass' } });
-  return t.as(res.json().token);
-}
+const handlerOf = (departmentId: number): Promise<As> => departmentHandler(t, departmentId);
 
 const caseOf = (ticketNo: string) => t.env.db.selectFrom('cases').selectAll().where('ticket_no', '=', ticketNo).executeTakeFirstOrThrow();
 
@@ -423,5 +417,31 @@ describe('the loop, seen through Open311', () => {
     expect(none).toEqual([]);
     const badKey = await t.app.inject({ url: '/open311/v2/servicerequestupdates.json?api_key=guessed' });
     expect(badKey.statusCode).toBe(403);
+  });
+
+  it('lists an answer on a request older than a thousand newer ones, and takes end_date as the last second to include', async () => {
+    const ticket = (await post('json', request({ description: '老案件的答复' }))).json()[0].service_request_id;
+    const { id } = await caseOf(ticket);
+    await act(dispatcher, id, { action: 'register' });
+    const lead = (await act(dispatcher, id, { action: 'dispatch' })).departments[0];
+    const handler = await handlerOf(lead.id);
+    await act(handler, id, { action: 'accept' });
+    await act(handler, id, { action: 'report_back', note: '已处理完毕' });
+    const answered = await t.env.db.selectFrom('case_events').select('at').where('case_id', '=', id).where('action', '=', 'report_back').executeTakeFirstOrThrow();
+    // Reported a month ago, with 1,001 requests reported and changed since.
+    await sql`update cases set created_at = created_at - interval '30 days' where id = ${id}`.execute(t.env.db);
+    await sql`insert into cases (ticket_no, city_id, channel, request_type, category_code, triage, urgency, status, description, lon, lat, grid_id, admin_unit_id, path)
+      select '19990202' || lpad(n::text, 6, '0'), city_id, channel, request_type, category_code, triage, urgency, 'received', description, lon, lat, grid_id, admin_unit_id, path
+      from cases, generate_series(1, 1001) n where id = ${id}`.execute(t.env.db);
+    // The answer's own second, as the requests show it, is both ends of the range.
+    const second = encodeURIComponent(answered.at.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const updates = (await t.app.inject({ url: `/open311/v2/servicerequestupdates.json?start_date=${second}&end_date=${second}` })).json();
+    expect(updates.filter((u: { service_request_id: string }) => u.service_request_id === ticket)).toEqual([
+      expect.objectContaining({ service_request_id: ticket, status: 'fixed', description: '已处理完毕' }),
+    ]);
+    const fresh = (await post('json', request({ description: '按秒查询' }))).json()[0].service_request_id;
+    const [{ requested_datetime: at }] = (await t.app.inject({ url: `/open311/v2/requests/${fresh}.json` })).json();
+    const sameSecond = (await t.app.inject({ url: `/open311/v2/requests.json?start_date=${encodeURIComponent(at)}&end_date=${encodeURIComponent(at)}` })).json();
+    expect(sameSecond.map((r: { service_request_id: string }) => r.service_request_id)).toContain(fresh);
   });
 });

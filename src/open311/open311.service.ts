@@ -1,6 +1,6 @@
 import type { Static } from 'typebox';
 import { resolveApiKey } from '../accounts/accounts.service.js';
-import { createPublicCase, publicCategories, searchPublicCases } from '../cases/cases.public.js';
+import { createPublicCase, publicAnswersBetween, publicCategories, searchPublicCases } from '../cases/cases.public.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
@@ -25,6 +25,14 @@ const DAY_MS = 24 * 3600_000;
 export function w3(at: Date | string | null | undefined): string | null {
   if (!at) return null;
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The end of a range whose `end_date` is the latest time to include (the spec's words): times are
+ * published to the second, so the whole second it names is in, fractions the client never saw too.
+ */
+function throughSecond(end: Date): Date {
+  return new Date(Math.floor(end.getTime() / 1000) * 1000 + 1000);
 }
 
 /** The discovery document for this endpoint. */
@@ -257,9 +265,10 @@ export async function listRequests(env: Env, q: Static<typeof RequestsQuery>) {
   const ids = list(q.service_request_id);
   if (ids.length > 200) throw new ValidationError('service_request_id', 'ask for at most 200 service_request_id at once');
   if (ids.length) return (await searchPublicCases(env, { ticketNos: ids, limit: ids.length, offset: 0 })).map(toRequest);
-  const to = q.end_date ? new Date(q.end_date) : undefined;
-  const from = q.start_date ? new Date(q.start_date) : new Date((to?.getTime() ?? Date.now()) - 90 * DAY_MS);
-  if (to && from > to) throw new ValidationError('start_date', 'start_date is after end_date');
+  const end = q.end_date ? new Date(q.end_date) : undefined;
+  const from = q.start_date ? new Date(q.start_date) : new Date((end?.getTime() ?? Date.now()) - 90 * DAY_MS);
+  if (end && from > end) throw new ValidationError('start_date', 'start_date is after end_date');
+  const to = end ? throughSecond(end) : undefined;
   const statuses = new Set(list(q.status));
   const open = statuses.size === 1 ? statuses.has('open') : undefined;
   const codes = list(q.service_code);
@@ -285,26 +294,22 @@ export const UPDATE_STATUS: Record<string, string> = {
   merge: 'duplicate',
 };
 
-/** How many cases one updates query looks through. */
-const UPDATES_CASE_LIMIT = 1000;
+/** The most updates one answer holds: a client that gets this many asks again from the last one's time. */
+export const UPDATES_LIMIT = 10_000;
 
 /**
  * mySociety's GET servicerequestupdates: one update per official answer given in the range
- * (the last day unless given). The update id is the ticket number and the answer's place in
- * the timeline, which never changes as the timeline only grows.
+ * (the last day unless given), oldest first. The update id is the ticket number and the answer's
+ * place in the timeline, which never changes as the timeline only grows.
  */
 export async function listUpdates(env: Env, q: Static<typeof UpdatesQuery>) {
   if (q.api_key !== undefined && !(await resolveApiKey(env, q.api_key))) throw new AppError(403, 'forbidden', 'invalid api_key received', 'api_key');
   const to = q.end_date ? new Date(q.end_date) : new Date();
   const from = q.start_date ? new Date(q.start_date) : new Date(to.getTime() - DAY_MS);
   if (from > to) throw new ValidationError('start_date', 'start_date is after end_date');
-  // A case's updated_at is written by the app and an event's time by the database: allow for clock skew.
-  const cases = await searchPublicCases(env, { updatedAfter: new Date(from.getTime() - 5 * 60_000), limit: UPDATES_CASE_LIMIT, offset: 0 });
-  const updates = cases.flatMap((c) => c.timeline.flatMap((e, i) => {
-    const status = UPDATE_STATUS[e.action];
-    const at = new Date(e.at);
-    if (!status || at < from || at > to) return [];
-    return [{ at, update: { update_id: `${c.ticketNo}-${i}`, service_request_id: c.ticketNo, status, description: e.answer ?? '', updated_datetime: w3(at), media_url: null } }];
+  const answers = await publicAnswersBetween(env, from, throughSecond(to), Object.keys(UPDATE_STATUS), UPDATES_LIMIT);
+  return answers.map((a) => ({
+    update_id: `${a.ticketNo}-${a.position}`, service_request_id: a.ticketNo, status: UPDATE_STATUS[a.action],
+    description: a.answer ?? '', updated_datetime: w3(a.at), media_url: null,
   }));
-  return updates.sort((a, b) => a.at.getTime() - b.at.getTime()).map((u) => u.update);
 }
