@@ -81,7 +81,7 @@ export async function dueUnder(env: Env, start: Date, limit: TimeLimit, field: s
 async function resolvePlace(env: Env, input: IntakeInput) {
   if (input.location) {
     const found = await geo.locatePoint(env, input.location.lon, input.location.lat);
-    if (!found) throw new ValidationError('location', `the point ${input.location.lon}, ${input.location.lat} lies outside the city's grids`);
+    if (!found) throw new ValidationError('location', `the point at longitude ${input.location.lon}, latitude ${input.location.lat} lies outside the city's grids`);
     return { gridId: found.grid.id, unitId: found.adminUnits.at(-1)!.id, path: found.path, chain: found.adminUnits.map((u) => u.id) };
   }
   if (input.adminUnitId !== undefined) {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,10 +73,11 @@ function tinyPng(): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
 
-function multipart(fields: Record<string, string>, file?: { name: string; filename: string; type: string; content: Buffer }) {
+/** A multipart form; fields as pairs may repeat a name. */
+function multipart(fields: Record<string, string> | [string, string][], file?: { name: string; filename: string; type: string; content: Buffer }) {
   const boundary = '----shiyu-open311-test';
   const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
+  for (const [name, value] of Array.isArray(fields) ? fields : Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
@@ -242,7 +244,7 @@ describe('POST requests', () => {
       [{ long: undefined }, 'together'],
       [{ lat: 'north' }, 'lat'],
       [{ long: '200' }, 'long'],
-      [{ lat: '30', long: '100' }, 'lat/long'],
+      [{ lat: '30', long: '100' }, 'lat/long: the point at longitude 100, latitude 30 lies outside'],
     ];
     for (const [overrides, word] of cases) {
       const res = await post('json', request(overrides));
@@ -296,6 +298,43 @@ describe('POST requests', () => {
     const tooBig = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', ...big });
     expect(tooBig.statusCode).toBe(400);
     expect(jsonError(tooBig).description).toContain('10 MB');
+  });
+
+  it('reads the api_key that decides on the photo as it reads every field: a blank value is no value', async () => {
+    const { api_key: _key, ...rest } = request({ description: '空白密钥在前' });
+    const fields: [string, string][] = [['api_key', ''], ['api_key', KEY], ...Object.entries(rest).filter((e): e is [string, string] => e[1] !== undefined)];
+    const before = await t.env.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const fake = multipart(fields, { name: 'media', filename: 'pixel.jpg', type: 'image/jpeg', content: Buffer.from('not an image at all') });
+    const refused = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', ...fake });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect((await t.env.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n).toBe(before.n);
+    const real = multipart(fields, { name: 'media', filename: 'pixel.png', type: 'image/png', content: tinyPng() });
+    const taken = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', ...real });
+    expect(taken.statusCode, taken.body).toBe(200);
+    const [shown] = (await t.app.inject({ url: `/open311/v2/requests/${taken.json()[0].service_request_id}.json` })).json();
+    expect(shown.media_url).toMatch(/\/photos\/\d+$/);
+  });
+
+  it('refuses a form at a field it cannot store, and the connection goes on answering', async () => {
+    const base = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }));
+    const body = multipart({ ...request(), description: 'a\u0000b' } as Record<string, string>, { name: 'media', filename: 'big.jpg', type: 'image/jpeg', content: Buffer.alloc(2_000_000, 65) });
+    const socket = net.connect(Number(base.port), base.hostname);
+    let received = '';
+    socket.on('data', (d: Buffer) => { received += d.toString('utf8'); });
+    socket.on('error', () => {}); // judged by the answers it gave
+    socket.write(`POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\nContent-Type: ${body.headers['content-type']}\r\nContent-Length: ${body.payload.length}\r\n\r\n`);
+    socket.write(body.payload);
+    socket.write('GET /open311/v2/discovery.json HTTP/1.1\r\nHost: x\r\n\r\n');
+    await expect.poll(() => received.match(/HTTP\/1\.1 \d{3}/g) ?? [], { timeout: 10_000 }).toEqual(['HTTP/1.1 400', 'HTTP/1.1 200']);
+    expect(received).toContain('NUL');
+    socket.destroy();
+  });
+
+  it('keeps a reporter\'s whole name, each part up to 50 characters', async () => {
+    const first = `${'a'.repeat(49)}😀`;
+    const ticket = (await post('json', request({ first_name: first, last_name: 'Smith' }))).json()[0].service_request_id;
+    const c = await caseOf(ticket);
+    expect(t.env.cipher.decrypt(c.reporter_name_enc!)).toBe(`${first} Smith`);
   });
 });
 

@@ -1,10 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import { resolveApiKey } from '../accounts/accounts.service.js';
 import { addIntakePhoto, inspectPhoto, publicPhotoIds } from '../cases/cases.photos.js';
 import type { Env } from '../core/env.js';
 import { AppError, NotFoundError } from '../core/errors.js';
-import { routingErrorOf } from '../core/http/errors.js';
+import { discardUnread, routingErrorOf } from '../core/http/errors.js';
 import { parseUrlEncoded, readSubmission } from './open311.form.js';
 import { FormatParams, RequestParams, RequestsQuery, ServiceParams, TokenParams, UpdatesQuery } from './open311.schema.js';
 import * as open311 from './open311.service.js';
@@ -93,6 +92,7 @@ async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
   });
 
   v2.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    discardUnread(request);
     const { status, description } = errorOf(error);
     if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
     return send(request, reply, 'errors', [{ code: status, description }], status);
@@ -140,11 +140,10 @@ async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
   }, async (request, reply) => {
     const submission = await readSubmission(request);
     // The photo is decoded (the costly check) only for a known client, and before the case exists, so a bad photo makes no case.
-    const key = submission.fields.get('api_key')?.[0]?.trim();
-    const client = submission.media && key ? await resolveApiKey(env, key) : null;
-    const photo = submission.media && client ? await inspectPhoto(submission.media.buffer, 'media') : undefined;
-    const created = await open311.submitRequest(env, { fields: submission.fields }, request.ip);
-    if (photo && client) await addIntakePhoto(env, created.service_request_id, photo, { actor: null, via: `open311:${client.name}`, ip: request.ip });
+    const client = await open311.requestClient(env, submission.fields);
+    const photo = submission.media ? await inspectPhoto(submission.media.buffer, 'media') : undefined;
+    const created = await open311.submitRequest(env, { fields: submission.fields }, client, request.ip);
+    if (photo) await addIntakePhoto(env, created.service_request_id, photo, { actor: null, via: `open311:${client.name}`, ip: request.ip });
     return send(request, reply, 'service_requests', [created]);
   });
 

@@ -27,7 +27,7 @@ function body(code: string, message: string, field?: string, details?: unknown) 
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    if (!request.raw.complete) discardRest(request.raw);
+    discardUnread(request);
     if (error instanceof AppError) {
       return reply.status(error.status).send(body(error.code, error.message, error.field, error.details));
     }
@@ -85,6 +85,11 @@ function discardRest(raw: IncomingMessage): void {
     if (left < 0) raw.socket.destroy();
   });
   raw.resume();
+}
+
+/** discardRest for a request still being read: every error handler calls it, Open311's too. */
+export function discardUnread(request: FastifyRequest): void {
+  if (!request.raw.complete) discardRest(request.raw);
 }
 
 /**
