@@ -21,5 +21,7 @@ describe('escapeXml', () => {
     expect(escapeXml('井盖\u0000缺失\u001b\uFFFE')).toBe('井盖缺失');
     expect(escapeXml('坑洼 🕳️\n第二行\t')).toBe('坑洼 🕳️\n第二行\t');
     expect(escapeXml('lone \uD83D and \uDC00 surrogates')).toBe('lone  and  surrogates');
+    // A parser reads a literal carriage return as a line feed: written as a reference, it stays one.
+    expect(escapeXml('一\r\n二\r三')).toBe('一&#13;\n二&#13;三');
   });
 });

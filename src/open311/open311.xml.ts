@@ -21,9 +21,15 @@ export type XmlValue = string | number | boolean | null | undefined | Date | Xml
 // Characters XML 1.0 cannot carry at all: control characters, lone surrogates, U+FFFE/U+FFFF.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Text content escaped for an element (and an attribute, though we write none). */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+
+/**
+ * Text content escaped for an element (and an attribute, though we write none). A carriage return
+ * is written as a reference: a parser turns a literal one into a line feed, and the XML would then
+ * differ from the JSON. What XML 1.0 cannot carry at all is left out.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(INVALID_XML, '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+  return text.replace(INVALID_XML, '').replace(/[&<>"'\r]/g, (ch) => ESCAPES[ch]);
 }
 
 function element(tag: string, value: XmlValue): string {
