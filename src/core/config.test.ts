@@ -49,6 +49,9 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://12345.example.gov.cn/shiyu/' }).publicUrl).toBe('https://12345.example.gov.cn/shiyu');
+    for (const bad of ['12345.example.gov.cn', 'ftp://x.example', 'https://x.example/?a=1']) expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
   });
 
   it('bounds database statements and slow clients, and says which setting is wrong', () => {

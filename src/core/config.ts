@@ -56,6 +56,12 @@ export interface Config {
    * proxy they need it; believing everyone would let a caller pick their own address.
    */
   trustProxy: false | number | string[];
+  /**
+   * Where the public reaches this server (https://12345.example.gov.cn), for the absolute links
+   * it gives out (Open311's discovery and media_url). Unset, they follow the request's Host
+   * header, which a caller chooses: behind a shared cache, set it.
+   */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +123,20 @@ function crsVar(raw: string | undefined): 'wgs84' | 'gcj02' {
   throw new ConfigError(`BASEMAP_CRS must be wgs84 or gcj02, got "${raw}"`);
 }
 
+function publicUrlVar(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL without query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
 function trustProxyVar(raw: string | undefined): false | number | string[] {
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (/^[1-9][0-9]?$/.test(raw)) return Number(raw);
@@ -174,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemapCrs: crsVar(env.BASEMAP_CRS),
     basemapAttribution: env.BASEMAP_ATTRIBUTION || undefined,
     trustProxy: trustProxyVar(env.TRUST_PROXY),
+    publicUrl: publicUrlVar(env.PUBLIC_URL),
   };
 }

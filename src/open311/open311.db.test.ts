@@ -126,6 +126,17 @@ describe('discovery and services', () => {
     expect(xml.body).toContain('<formats><format>text/xml</format><format>application/json</format></formats>');
   });
 
+  it('gives out links on PUBLIC_URL when set, whatever Host the caller sends', async () => {
+    const discovered = async () => (await t.app.inject({ url: '/open311/v2/discovery.json', headers: { host: 'evil.example' } })).json().endpoints[0].url;
+    expect(await discovered()).toBe('http://evil.example/open311/v2');
+    t.env.config.publicUrl = 'https://12345.example.gov.cn';
+    try {
+      expect(await discovered()).toBe('https://12345.example.gov.cn/open311/v2');
+    } finally {
+      t.env.config.publicUrl = undefined;
+    }
+  });
+
   it('lists one service per active leaf category, grouped by its class', async () => {
     const res = await t.app.inject({ url: '/open311/v2/services.json' });
     const services = res.json() as Record<string, unknown>[];

@@ -76,10 +76,15 @@ export function renderOpen311Refusal(path: string, status: number, description: 
     : { type: 'application/json; charset=utf-8', body: JSON.stringify(errors) };
 }
 
+/** Where links given out point: PUBLIC_URL, else where this request says it was sent. */
+function origin(env: Env, request: FastifyRequest): string {
+  return env.config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
 /** Points media_url at the first photo the reporter sent, served by the public photo route. */
 async function withMedia<T extends { service_request_id: string }>(env: Env, request: FastifyRequest, requests: T[]) {
   const ids = await publicPhotoIds(env, requests.map((r) => r.service_request_id));
-  const base = `${request.protocol}://${request.host}/api/v1/public/cases`;
+  const base = `${origin(env, request)}/api/v1/public/cases`;
   return requests.map((r) => {
     const id = ids.get(r.service_request_id);
     return id === undefined ? r : { ...r, media_url: `${base}/${encodeURIComponent(r.service_request_id)}/photos/${id}` };
@@ -113,7 +118,7 @@ async function georeportV2(v2: FastifyInstance, env: Env): Promise<void> {
   v2.get('/discovery.:format', {
     schema: { tags: TAGS, security: NO_AUTH, summary: 'Open311 service discovery', params: FormatParams },
   }, async (request, reply) => {
-    const url = `${request.protocol}://${request.host}/open311/v2`;
+    const url = `${origin(env, request)}/open311/v2`;
     return send(request, reply, 'discovery', open311.discovery(url, env.config.env === 'production'));
   });
 
