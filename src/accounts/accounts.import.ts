@@ -8,7 +8,7 @@ import { AppError, ConflictError, rejectImport, ValidationError, type ImportProb
 import { PHONE } from '../core/phone.js';
 import { text, type SheetRow } from '../core/sheets.js';
 import * as geo from '../geo/geo.service.js';
-import { departmentsById } from '../org/org.service.js';
+import { departmentsVisibleTo } from '../org/org.service.js';
 import { ACCOUNT_IMPORT_MAX_ROWS, type AccountImportCheck, type AccountImportResult, type ProposedAccount } from './accounts.contract.js';
 import * as repo from './accounts.repo.js';
 import { DisplayName, Username } from './accounts.schema.js';
@@ -166,7 +166,7 @@ async function check(env: Env, actor: Actor, rows: SheetRow[]): Promise<Proposal
   const codes = [...new Set(rows.map((r) => cell(r, 'area')).filter((c): c is string => !!c))];
   const units = new Map(await Promise.all(codes.map(async (c) => [c, await geo.unitByCode(env, c)] as const)));
   const departmentIds = [...new Set(rows.map((r) => cell(r, 'department')).filter((d): d is string => !!d && DEPARTMENT_ID.test(d)).map(Number))];
-  const departments = await departmentsById(env, departmentIds);
+  const departments = await departmentsVisibleTo(env, actor, departmentIds);
 
   const firstRow = new Map<string, number>();
   const problems: ImportProblem[] = [];

@@ -310,6 +310,28 @@ describe('changing an account', () => {
     const everywhere = await patch(da, inD1.id, { jurisdictionId: null });
     expect(everywhere.json().error.field).toBe('jurisdictionId');
     expect((await patch(await t.login('leader'), inD1.id, { displayName: 'x' })).statusCode).toBe(403);
+    // A citizen without an area would be out of every administrator's sight: refused, nothing made.
+    const citizen = await t.as(da)({ method: 'POST', url: '/api/v1/users', payload: { username: 'arealess', displayName: '居民', password: 'citizen-pass', role: 'citizen', jurisdictionId: null } });
+    expect(citizen.statusCode, citizen.body).toBe(400);
+    expect(citizen.json().error.field).toBe('jurisdictionId');
+    expect((await patch(da, inD1.id, { role: 'citizen', jurisdictionId: null })).statusCode).toBe(400);
+    expect(await t.env.db.selectFrom('users').select('id').where('username', '=', 'arealess').executeTakeFirst()).toBeUndefined();
+    // Another district's bureau answers as no department at all.
+    const all = (await t.as(admin)({ url: '/api/v1/departments' })).json().items as { id: number; adminUnit: { id: number } }[];
+    const ofD2 = all.find((d) => d.adminUnit.id === d2)!;
+    const ofD1 = all.find((d) => d.adminUnit.id === d1)!;
+    const foreign = await t.as(da)({ method: 'POST', url: '/api/v1/users', payload: { username: 'foreign_handler', displayName: '处置', password: 'handler-pass', role: 'department_handler', jurisdictionId: d1, departmentId: ofD2.id } });
+    expect(foreign.statusCode, foreign.body).toBe(400);
+    expect(foreign.json().error).toMatchObject({ field: 'departmentId', message: `departmentId ${ofD2.id} does not exist` });
+    expect((await patch(da, inD1.id, { role: 'department_handler', departmentId: ofD2.id })).statusCode).toBe(400);
+    expect((await patch(da, inD1.id, { role: 'department_handler', departmentId: ofD1.id })).statusCode).toBe(200);
+  });
+
+  it('answers two requests for the same new username at once with one account and a 409', async () => {
+    const admin = t.as(await t.login('admin'));
+    const payload = { username: 'twice_clicked', displayName: '重复', password: 'twice-pass', role: 'mediator', jurisdictionId: city };
+    const answers = await Promise.all([1, 2, 3].map(() => admin({ method: 'POST', url: '/api/v1/users', payload })));
+    expect(answers.map((r) => r.statusCode).sort(), answers.map((r) => r.body).join('\n')).toEqual([201, 409, 409]);
   });
 
   it('names the field of bad input', async () => {

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, Valida
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
 import type { TeamAccount } from '../geo/grid-team.js';
-import { departmentsById } from '../org/org.service.js';
+import { departmentsVisibleTo } from '../org/org.service.js';
 import type { NewUser, UserChange } from './accounts.contract.js';
 import * as repo from './accounts.repo.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -186,7 +186,8 @@ export async function getUser(env: Env, ctx: RequestContext, id: number): Promis
  */
 export function areaProblem(actor: Actor, role: Role, unitPath: string | null | undefined, named: string): string | null {
   const prefix = scopePrefix(actor);
-  if (unitPath === null) return prefix !== '' && role !== 'citizen' ? `no ${named} means the whole instance, which only an instance-wide administrator may give` : null;
+  // A citizen's account without an area would be out of every administrator's sight but the instance's.
+  if (unitPath === null) return prefix !== '' ? `no ${named} means the whole instance, which only an instance-wide administrator may give` : null;
   return unitPath === undefined || !unitPath.startsWith(prefix) ? `${named} is not an admin unit in your jurisdiction` : null;
 }
 
@@ -200,15 +201,16 @@ async function areaPathFor(env: Env, actor: Actor, jurisdictionId: number | null
 
 /**
  * Why a user of `role` may not have this department, or null: a department handler works the
- * cases of one department, so she needs one, and it must exist (`exists`). `named` is the field or column.
+ * cases of one department, so she needs one, and it must be one the administrator may name, in
+ * or above her jurisdiction (`exists`; another district's answers as none). `named` is the field or column.
  */
 export function departmentProblem(role: Role, departmentId: number | null, exists: boolean, named: string): string | null {
   if (departmentId === null) return role === 'department_handler' ? `${named} is missing: a department handler needs the id of her department` : null;
   return exists ? null : `${named} ${departmentId} does not exist`;
 }
 
-async function checkDepartment(env: Env, role: Role, departmentId: number | null): Promise<void> {
-  const exists = departmentId !== null && (await departmentsById(env, [departmentId])).has(departmentId);
+async function checkDepartment(env: Env, actor: Actor, role: Role, departmentId: number | null): Promise<void> {
+  const exists = departmentId !== null && (await departmentsVisibleTo(env, actor, [departmentId])).has(departmentId);
   const problem = departmentProblem(role, departmentId, exists, 'departmentId');
   if (problem) throw new ValidationError('departmentId', problem);
 }
@@ -217,7 +219,7 @@ async function checkDepartment(env: Env, role: Role, departmentId: number | null
 export async function createUser(env: Env, ctx: RequestContext, input: NewUser): Promise<UserView> {
   requireAccess(ctx.actor, 'users.write');
   const path = await areaPathFor(env, ctx.actor, input.jurisdictionId, input.role);
-  await checkDepartment(env, input.role, input.departmentId ?? null);
+  await checkDepartment(env, ctx.actor, input.role, input.departmentId ?? null);
   if (await repo.findUserByUsername(env.db, input.username)) throw new ConflictError(`username ${input.username} is taken`, 'username');
   const passwordHash = await hashPassword(input.password);
   const id = await env.db.transaction().execute(async (trx) => {
@@ -230,6 +232,10 @@ export async function createUser(env: Env, ctx: RequestContext, input: NewUser):
       after: { username: input.username, displayName: input.displayName, role: input.role, jurisdictionId: input.jurisdictionId, departmentId: input.departmentId ?? null },
     });
     return id;
+  }).catch((err: unknown) => {
+    // Two requests for one new name at once: both passed the look above, the second's insert is refused.
+    if ((err as { code?: unknown }).code === '23505') throw new ConflictError(`username ${input.username} is taken`, 'username');
+    throw err;
   });
   return getUser(env, ctx, id);
 }
@@ -255,7 +261,7 @@ export async function updateUser(env: Env, ctx: RequestContext, id: number, chan
   const leavesDepartment = user.role === 'department_handler' && role !== 'department_handler';
   const departmentId = change.departmentId !== undefined ? change.departmentId : leavesDepartment ? null : user.departmentId;
   const path = change.jurisdictionId !== undefined || change.role !== undefined ? await areaPathFor(env, ctx.actor, jurisdictionId, role) : user.path;
-  if (change.departmentId !== undefined || change.role !== undefined) await checkDepartment(env, role, departmentId);
+  if (change.departmentId !== undefined || change.role !== undefined) await checkDepartment(env, ctx.actor, role, departmentId);
   const next = { displayName: change.displayName ?? user.displayName, role, jurisdictionId, departmentId, active: change.active ?? user.active };
   const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== user[k]);
   if (changed.length === 0 && change.phone === undefined) return getUser(env, ctx, id);

@@ -1,4 +1,4 @@
-import { requireAccess, scopePrefix, type RequestContext } from '../core/access.js';
+import { requireAccess, scopePrefix, type Actor, type RequestContext } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import { perDatabase } from '../core/batcher.js';
 import type { Db } from '../core/db.js';
@@ -71,6 +71,23 @@ export async function departmentsById(env: Env, ids: number[]): Promise<Map<numb
     if (d) found.set(id, d);
   }
   return found;
+}
+
+/**
+ * The departments of `ids` an actor may name (for a user's department, say): those in or above
+ * their jurisdiction, as GET /api/v1/departments lists them. Another district's bureau is not one.
+ */
+export async function departmentsVisibleTo(env: Env, actor: Actor, ids: number[]): Promise<Map<number, DepartmentRef>> {
+  const found = await departmentsById(env, ids);
+  if (found.size === 0) return found;
+  const prefix = scopePrefix(actor);
+  if (prefix === '') return found;
+  const above = new Set((await geo.getAdminUnitChain(env, actor.jurisdictionId!)).map((u) => u.id));
+  const visible = new Map<number, DepartmentRef>();
+  for (const [id, d] of found) {
+    if (above.has(d.adminUnitId) || ((await geo.unitPath(env, d.adminUnitId)) ?? '').startsWith(prefix)) visible.set(id, d);
+  }
+  return visible;
 }
 
 /**
