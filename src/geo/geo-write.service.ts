@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { requireAccess, scopePrefix, type RequestContext } from '../core/access.js';
 import { recordAudit, type AuditEntry } from '../core/audit.js';
 import type { Env } from '../core/env.js';
-import { rejectImport, ValidationError, type ImportProblem } from '../core/errors.js';
+import { ConflictError, rejectImport, ValidationError, type ImportProblem } from '../core/errors.js';
 import { areaM2, bbox, type Area, type BBox } from './geometry.js';
 import { geoState, type GeoState } from './geo.state.js';
 import * as repo from './geo.repo.js';
@@ -183,7 +183,9 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
     const codes = proposed.map((g) => g.code);
     const existing = await repo.findGridIdsByCode(trx, codes);
     const retired = await repo.gridsToRetire(trx, communityIds, codes);
-    await repo.deleteGrids(trx, retired.map((g) => g.id));
+    await repo.deleteGrids(trx, retired.map((g) => g.id)).catch((err: unknown) => {
+      throw stillReferenced(err, retired) ?? err;
+    });
     removed = retired.length;
     const writes = proposed.map((g, i) => ({
       code: g.code, name: g.name, communityId: g.communityId, path: g.path, boundary: g.geometry,
@@ -200,6 +202,22 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
     ]);
   });
   return { kind: 'grids', rows: rows.length, created, updated: proposed.length - created, removed };
+}
+
+/**
+ * A grid the file leaves out but records elsewhere (cases, say) still name: refused, since removing
+ * it would cut their history loose. The database names the first such grid.
+ */
+function stillReferenced(err: unknown, retired: { id: number; code: string }[]): ConflictError | null {
+  const e = err as { code?: unknown; detail?: unknown };
+  if (e.code !== '23503') return null;
+  const id = Number(/\(id\)=\((\d+)\)/.exec(String(e.detail ?? ''))?.[1]);
+  const grid = retired.find((g) => Number(g.id) === id);
+  const named = grid ? `grid ${grid.code}` : 'a grid the file leaves out';
+  return new ConflictError(
+    `${named} has cases and cannot be removed; nothing was imported: keep its code in the file (its boundary may change) to redraw it`,
+    'file',
+  );
 }
 
 /** Roles as sheets name them, in English or Chinese. */

@@ -295,6 +295,21 @@ describe('grid import from GeoJSON', () => {
     ]));
   });
 
+  it("refuses to remove a grid that has cases, and redraws it when the file keeps its code", async () => {
+    const [lon, lat] = pointInside(split[1]);
+    const taken = await t.as(tokens.dispatcher)({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'complaint', description: '网格调整前的案件', location: { lon, lat } } });
+    expect(taken.statusCode, taken.body).toBe(201);
+    expect(taken.json().grid.code).toBe(splitCodes[1]);
+    const renamed = split.map((area, i) => feature({ code: `${R}2${i}`, name: `新第${i + 1}网格`, community_code: R }, area));
+    const refused = await upload(tokens.admin, 'grids', collection(renamed), GEOJSON);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error).toMatchObject({ field: 'file', message: expect.stringContaining(`grid ${splitCodes[1]} has cases`) });
+    expect((await community(R)).grids.map((g) => g.code)).toEqual(splitCodes);
+    const kept = await upload(tokens.admin, 'grids', collection(splitFeatures([0, 1, 2])), GEOJSON);
+    expect(kept.statusCode, kept.body).toBe(201);
+    expect(kept.json()).toMatchObject({ created: 0, updated: 3, removed: 0 });
+  });
+
   it('takes back the whole city as exported, every grid passing the rules', async () => {
     let exported = '';
     await exportGridsGeoJson(t.env, { actor: adminActor() }, (chunk) => { exported += chunk; });
