@@ -2,6 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ImportRejectedError, ValidationError, type ImportProblem } from './errors.js';
 import type { SheetFormat, SheetRow } from './sheets.js';
+import { unpackedSize } from './zip-size.js';
 
 /**
  * Reading a sheet's bytes into rows, on the sheets' worker thread (sheets.worker.ts): a city's
@@ -45,7 +46,18 @@ function uniqueHeader(names: string[]): string[] {
   return names;
 }
 
+/**
+ * The most an XLSX may unpack to. The reader holds a workbook in memory at some thirty times its
+ * unpacked size, and a sheet of staff or grids is a few megabytes: this leaves room for a city's
+ * grids with their outlines (about 15 MB) and refuses a zip bomb before it is opened.
+ */
+export const XLSX_MAX_UNPACKED = 64 * 1024 * 1024;
+
 async function readXlsx(content: Buffer): Promise<SheetRow[]> {
+  const unpacked = unpackedSize(content);
+  if (unpacked !== null && unpacked > XLSX_MAX_UNPACKED) {
+    throw new ValidationError('file', `the XLSX file unpacks to more than ${XLSX_MAX_UNPACKED / 1024 / 1024} MB: split it, or send the rows as CSV`);
+  }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);

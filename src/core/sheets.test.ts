@@ -1,7 +1,9 @@
+import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ImportRejectedError, ValidationError } from './errors.js';
 import { readSheet } from './sheets.js';
+import { unpackedSize } from './zip-size.js';
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -57,5 +59,40 @@ describe('reading sheets', () => {
     const problems = (err as ImportRejectedError).problems;
     expect(problems.map((p) => p.index)).toEqual([2, 3]);
     expect(problems[0].problems[0]).toMatch(/^phone is a formula without a saved result/);
+  });
+});
+
+/** A zip of one deflated entry, written by hand: what a zip bomb is made of. */
+function zipOf(name: string, content: Buffer): Buffer {
+  const data = zlib.deflateRawSync(content);
+  const file = Buffer.from(name);
+  const crc = zlib.crc32(content);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(content.length, 22); local.writeUInt16LE(file.length, 26);
+  const entry = Buffer.alloc(46);
+  entry.writeUInt32LE(0x02014b50, 0); entry.writeUInt16LE(20, 4); entry.writeUInt16LE(20, 6); entry.writeUInt16LE(8, 10);
+  entry.writeUInt32LE(crc, 16); entry.writeUInt32LE(data.length, 20); entry.writeUInt32LE(content.length, 24); entry.writeUInt16LE(file.length, 28);
+  const directory = Buffer.concat([entry, file]);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(directory.length, 12); end.writeUInt32LE(local.length + file.length + data.length, 16);
+  return Buffer.concat([local, file, data, directory, end]);
+}
+
+describe('zip bombs', () => {
+  it('reads what a zip unpacks to from its directory, and nothing from what is not a zip', async () => {
+    expect(unpackedSize(zipOf('a.txt', Buffer.alloc(5000, 97)))).toBe(5000);
+    const book = await xlsx([['username'], ['zhang']]);
+    expect(unpackedSize(book)).toBeGreaterThan(book.length);
+    expect(unpackedSize(Buffer.from('username\nzhang\n'))).toBeNull();
+  });
+
+  it('refuses an XLSX that unpacks to more than 64 MB before opening it', async () => {
+    const bomb = zipOf('xl/worksheets/sheet1.xml', Buffer.alloc(100 * 1024 * 1024, 97));
+    expect(bomb.length).toBeLessThan(200_000);
+    const err = await refusal(readSheet(bomb, 'xlsx'));
+    expect(err.field).toBe('file');
+    expect(err.message).toContain('unpacks to more than 64 MB');
   });
 });
