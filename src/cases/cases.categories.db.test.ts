@@ -33,6 +33,20 @@ describe('case categories', () => {
     expect((await patch(dispatcher, 'E0102', { name: '垃圾' })).statusCode).toBe(403);
   });
 
+  it("keeps the city's taxonomy to the city's administrators, and its changes in the city's audit trail", async () => {
+    const district = await t.env.db.selectFrom('admin_units').select('id').where('code', '=', '320613').executeTakeFirstOrThrow();
+    const made = await admin({ method: 'POST', url: '/api/v1/users', payload: { username: 'district_admin_cat', displayName: '区管理员', password: 'district-pass', role: 'admin', jurisdictionId: district.id } });
+    expect(made.statusCode, made.body).toBe(201);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'district_admin_cat', password: 'district-pass' } });
+    const districtAdmin = t.as(login.json().token);
+    expect((await patch(districtAdmin, 'E0102', { name: '只改本区' })).statusCode).toBe(403);
+    expect((await post(districtAdmin, { code: 'E0198', parentCode: 'E01', name: '区自设类别', nameEn: 'A district\'s own' })).statusCode).toBe(403);
+    expect((await patch(admin, 'E0102', { nameEn: 'Garbage piled up' })).statusCode).toBe(200);
+    const auditor = t.as(await t.login('auditor'));
+    const trail = (await auditor({ url: '/api/v1/audit?action=category.update&targetType=case_category&targetId=E0102' })).json().items;
+    expect(trail[0]).toMatchObject({ action: 'category.update', after: { nameEn: 'Garbage piled up' } });
+  });
+
   it('adds a subclass that intake files under and routes by its department kind, at once', async () => {
     const res = await post(admin, {
       code: 'E0199', parentCode: 'E01', name: '共享单车乱停放', nameEn: 'Misparked shared bikes', triage: 'government',

@@ -1,7 +1,7 @@
 import { requireAccess, type RequestContext } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
 import type { Env } from '../core/env.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { TimeLimit } from './calendar.js';
 import { catalogue, catalogueChanged, type CategoryRow } from './cases.catalogue.js';
 import { dueUnder } from './cases.intake.js';
@@ -75,9 +75,23 @@ function columns(change: CategoryChange) {
   };
 }
 
+/**
+ * The taxonomy, its time limits included, is the whole city's: one district's administrator does
+ * not change it for the others (she keeps her district's dispatch catalogue). Answers the path the
+ * change is audited under, so that the city's auditors read it.
+ */
+function requireWholeCity(ctx: RequestContext): string {
+  requireAccess(ctx.actor, 'cases.configure');
+  const path = ctx.actor.jurisdictionPath ?? '';
+  if (path.split('/').filter(Boolean).length > 1) {
+    throw new ForbiddenError("the categories are the whole city's: ask an administrator of the city to change them");
+  }
+  return path;
+}
+
 /** Adds a category under a class (or a new major class); its cases route by the department kind it names. */
 export async function createCategory(env: Env, ctx: RequestContext, input: NewCategory) {
-  requireAccess(ctx.actor, 'cases.configure');
+  const scopePath = requireWholeCity(ctx);
   const known = await catalogue(env);
   if (known.category(input.code)) throw new ConflictError(`category ${input.code} already exists`, 'code');
   const parent = input.parentCode === undefined ? undefined : known.category(input.parentCode);
@@ -89,7 +103,7 @@ export async function createCategory(env: Env, ctx: RequestContext, input: NewCa
   await checkLimits(env, input.limits);
   await env.db.transaction().execute(async (trx) => {
     await repo.insertCategories(trx, [{ code: input.code, parent_code: parent?.code ?? null, kind, ...columns(input), name: input.name, name_en: input.nameEn }]);
-    await recordAudit(trx, ctx, { action: 'category.create', targetType: 'case_category', targetId: input.code, scopePath: '', after: input });
+    await recordAudit(trx, ctx, { action: 'category.create', targetType: 'case_category', targetId: input.code, scopePath, after: input });
   });
   catalogueChanged(env);
   return present((await catalogue(env)).category(input.code)!);
@@ -97,13 +111,13 @@ export async function createCategory(env: Env, ctx: RequestContext, input: NewCa
 
 /** Changes a category's names, triage, department kind, conditions, limits or whether it is offered. */
 export async function updateCategory(env: Env, ctx: RequestContext, code: string, change: CategoryChange) {
-  requireAccess(ctx.actor, 'cases.configure');
+  const scopePath = requireWholeCity(ctx);
   const before = (await catalogue(env)).category(code);
   if (!before) throw new NotFoundError('category', `no category has the code ${code}`);
   await checkLimits(env, change.limits);
   await env.db.transaction().execute(async (trx) => {
     await repo.updateCategory(trx, code, { ...columns(change), updated_at: new Date() });
-    await recordAudit(trx, ctx, { action: 'category.update', targetType: 'case_category', targetId: code, scopePath: '', before: present(before), after: change });
+    await recordAudit(trx, ctx, { action: 'category.update', targetType: 'case_category', targetId: code, scopePath, before: present(before), after: change });
   });
   catalogueChanged(env);
   return present((await catalogue(env)).category(code)!);
