@@ -169,7 +169,9 @@ async function importGrids(env: Env, ctx: RequestContext, rows: ImportRow[], sta
   const boxes = proposed.map((g) => bbox(g.geometry));
   // A loop, not Math.min(...spread): a city-sized file would overflow the call stack.
   const extent: BBox = boxes.reduce<BBox>((e, b) => [Math.min(e[0], b[0]), Math.min(e[1], b[1]), Math.max(e[2], b[2]), Math.max(e[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
-  const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds)).map((n) => ({ code: n.code, geometry: n.boundary as Area }));
+  // A neighbour outside the jurisdiction is not named: a refusal must not map another district's grids.
+  const neighbours = (await repo.gridsMeetingBbox(env.db, extent, communityIds))
+    .map((n) => ({ code: n.path.startsWith(prefix) ? n.code : 'outside your jurisdiction', geometry: n.boundary as Area }));
   const ruleProblems = await gridSetProblems(
     proposed.map(({ index, code, communityCode, geometry }) => ({ index, code, communityCode, geometry })), communityBoundaries, neighbours, onProgress,
   );

@@ -165,6 +165,15 @@ describe('import access', () => {
       expect(problems).toEqual([{ index: 1, code: `${A}01`, problems: [`grid_code ${A}01 is not a known grid`] }]);
     });
 
+    it('does not name or locate grids outside the jurisdiction when refusing an overlap with them', async () => {
+      const a = await community(A);
+      // One of A's grids (崇川区) filed as a grid of S (通州区): outside S, and over A's grid.
+      const problems = await rejected(() => upload(districtAdmin, 'grids', collection([feature({ code: `${S}91`, name: '越界网格', community_code: S }, a.grids[0].boundary)]), GEOJSON));
+      const text = JSON.stringify(problems);
+      expect(text).toContain('overlaps grid outside your jurisdiction');
+      for (const g of a.grids) expect(text).not.toContain(g.code);
+    });
+
     it('imports grids of a community inside the jurisdiction', async () => {
       const res = await upload(districtAdmin, 'grids', collection(gridFeatures(await community('320612001002'))), GEOJSON);
       expect(res.statusCode, res.body).toBe(201);

@@ -161,7 +161,7 @@ export async function deleteGrids(db: Conn, ids: number[]): Promise<void> {
 
 /** Grids (with boundaries) outside `exceptCommunityIds` whose bbox meets `bbox`: neighbours an import must not overlap. */
 export function gridsMeetingBbox(db: Conn, bbox: [number, number, number, number], exceptCommunityIds: number[]) {
-  let q = db.selectFrom('grids').select(['id', 'code', 'boundary', 'community_id as communityId'])
+  let q = db.selectFrom('grids').select(['id', 'code', 'boundary', 'community_id as communityId', 'path'])
     .where('min_lon', '<=', bbox[2]).where('max_lon', '>=', bbox[0])
     .where('min_lat', '<=', bbox[3]).where('max_lat', '>=', bbox[1]);
   if (exceptCommunityIds.length) q = q.where('community_id', 'not in', exceptCommunityIds);
