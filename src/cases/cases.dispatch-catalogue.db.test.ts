@@ -58,6 +58,18 @@ describe('the dispatch catalogue', () => {
     expect(audit[0]).toMatchObject({ action: 'routing_rule.delete', target: { id: `${stall.code}@${d1.id}` }, before: { departmentId: special.id } });
   });
 
+  it('audits a rule replaced with the department it replaced', async () => {
+    const departments = (await admin({ url: '/api/v1/departments' })).json().items as { id: number; kind: string; adminUnit: { level: string } }[];
+    const cityWide = departments.filter((d) => d.adminUnit.level === 'city' && d.id !== special.id)[0];
+    const put = (departmentId: number) => admin({ method: 'PUT', url: '/api/v1/routing-rules', payload: { categoryCode: stall.code, adminUnitId: d1.id, departmentId } });
+    expect((await put(special.id)).statusCode).toBe(200);
+    expect((await put(cityWide.id)).statusCode).toBe(200);
+    const [replaced, first] = (await admin({ url: '/api/v1/audit?action=routing_rule.set' })).json().items;
+    expect(replaced).toMatchObject({ before: { departmentId: special.id }, after: { departmentId: cityWide.id } });
+    expect(first.before ?? null).toBeNull();
+    await admin({ method: 'DELETE', url: `/api/v1/routing-rules/${stall.code}/${d1.id}` });
+  });
+
   it('keeps a district administrator to her district, and everyone else out', async () => {
     const districtAdmin = await t.as(await t.login('admin'))({
       method: 'POST', url: '/api/v1/users', payload: { username: 'd2_admin', displayName: '区管理员', password: 'admin-pass-1', role: 'admin', jurisdictionId: d2.id },

@@ -62,8 +62,11 @@ export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { cate
     throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist or does not serve admin unit ${rule.adminUnitId}`);
   }
   await env.db.transaction().execute(async (trx) => {
-    await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
-    await recordAudit(trx, ctx, { action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path, after: rule });
+    const replaced = await repo.upsertRoutingRule(trx, rule.categoryCode, rule.adminUnitId, rule.departmentId);
+    await recordAudit(trx, ctx, {
+      action: 'routing_rule.set', targetType: 'routing_rule', targetId: `${rule.categoryCode}@${rule.adminUnitId}`, scopePath: path,
+      before: replaced === null ? undefined : { ...rule, departmentId: replaced }, after: rule,
+    });
   });
   catalogueChanged(env);
   return rule;

@@ -210,10 +210,14 @@ export async function catalogueRevision(db: Conn): Promise<string> {
   return rows[0].revision;
 }
 
-export async function upsertRoutingRule(db: Conn, categoryCode: string, adminUnitId: number, departmentId: number): Promise<void> {
+/** Sets the rule; answers the department it sent cases to before, or null for a new rule. */
+export async function upsertRoutingRule(db: Conn, categoryCode: string, adminUnitId: number, departmentId: number): Promise<number | null> {
+  const before = await db.selectFrom('routing_rules').select('department_id').where('category_code', '=', categoryCode)
+    .where('admin_unit_id', '=', adminUnitId).forUpdate().executeTakeFirst();
   await db.insertInto('routing_rules').values({ category_code: categoryCode, admin_unit_id: adminUnitId, department_id: departmentId })
     .onConflict((oc) => oc.columns(['category_code', 'admin_unit_id']).doUpdateSet({ department_id: departmentId, updated_at: new Date() }))
     .execute();
+  return before ? Number(before.department_id) : null;
 }
 
 export function calendarDays(db: Conn) {
