@@ -11,7 +11,7 @@ import { text } from '../core/sheets.js';
 import type { ImportRow } from './geo.import.js';
 import { geometryProblems, gridSetProblems } from './geometry.checks.js';
 import type { ProposedGrid } from './grid-rules.js';
-import { accountProblem, SINGLE_ROLES, type TeamAccount } from './grid-team.js';
+import { accountProblem, SINGLE_ROLES, teamSummary, type TeamAccount } from './grid-team.js';
 import { LEVELS } from './geo.service.js';
 
 /** Writes to the geography: imports checked as a whole, and the generator's bulk writes. */
@@ -276,13 +276,16 @@ async function importGridMembers(env: Env, ctx: RequestContext, rows: ImportRow[
     }
   }
   if (problems.length) rejectImport('grid members', problems);
-  const gridIds = [...new Set(members.map((m) => m.gridId))];
+  const pathOf = new Map(members.map((m, i) => [m.gridId, memberPaths[i]]));
+  const gridIds = [...pathOf.keys()];
   await env.db.transaction().execute(async (trx) => {
-    await repo.deleteGridMembers(trx, gridIds);
+    const removed = await repo.deleteGridMembers(trx, gridIds);
     await repo.insertGridMembers(trx, members);
-    await recordAudit(trx, ctx, members.map((m, i) => ({
-      action: 'grid_member.set', targetType: 'grid', targetId: m.gridId, scopePath: memberPaths[i],
-      after: { role: m.role, name: m.name, organization: m.organization, userId: m.userId, phone: m.phoneEnc ? 'encrypted' : null },
+    // One row per grid, who was on its team and who is now, as PUT /grids/{id}/members writes it.
+    const team = (list: Omit<GridMemberRecord, 'id'>[], gridId: number) => list.filter((m) => Number(m.gridId) === Number(gridId)).map(teamSummary);
+    await recordAudit(trx, ctx, gridIds.map((gridId) => ({
+      action: 'grid_member.set', targetType: 'grid', targetId: gridId, scopePath: pathOf.get(gridId)!,
+      before: { members: team(removed, gridId) }, after: { members: team(members, gridId) },
     })));
   });
   return { kind: 'grid-members', rows: rows.length, created: members.length, updated: 0, removed: 0 };

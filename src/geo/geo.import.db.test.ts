@@ -547,6 +547,14 @@ describe('grid-member import', () => {
       { role: 'police_officer', name: '赵六' }, { role: 'judge', name: '钱七' }, { role: 'prosecutor', name: '孙八' }, { role: 'lawyer', name: '周九' },
     ]);
     expect(await t.env.db.selectFrom('grid_members').select(['id']).where('grid_id', '<>', gridId).execute()).toEqual(others);
+    // One audit row for the grid, with the team it had and the team it has; phones only said to be there.
+    const audit = await t.env.db.selectFrom('audit_log').select(['before', 'after']).where('action', '=', 'grid_member.set')
+      .where('target_id', '=', String(gridId)).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const names = (side: unknown) => (side as { members: { name: string; phone: string | null }[] }).members.map((m) => m.name);
+    expect(names(audit.after)).toEqual(['张三', '李四', '王五', '赵六', '钱七', '孙八', '周九']);
+    expect(names(audit.before).length).toBeGreaterThan(0);
+    expect(names(audit.before)).not.toContain('周九');
+    expect(JSON.stringify(audit)).not.toContain('5555');
   });
 
   it('shows the workers, leader and liaisons with phones masked to an auditor', async () => {

@@ -246,8 +246,12 @@ export async function insertGridMembers(db: Conn, members: GridMemberWrite[]): P
   }
 }
 
-export async function deleteGridMembers(db: Conn, gridIds: number[]): Promise<void> {
+/** Removes the grids' members; answers who they were, for the audit trail. */
+export async function deleteGridMembers(db: Conn, gridIds: number[]): Promise<Omit<GridMemberRecord, 'id'>[]> {
+  const removed: Omit<GridMemberRecord, 'id'>[] = [];
   for (let i = 0; i < gridIds.length; i += 1000) {
-    await db.deleteFrom('grid_members').where('grid_id', 'in', gridIds.slice(i, i + 1000)).execute();
+    removed.push(...await db.deleteFrom('grid_members').where('grid_id', 'in', gridIds.slice(i, i + 1000))
+      .returning(['grid_id as gridId', 'role', 'name', 'organization', 'phone_enc as phoneEnc', 'user_id as userId']).execute());
   }
+  return removed;
 }

@@ -66,17 +66,18 @@ export async function setGridTeam(env: Env, ctx: RequestContext, gridId: number,
     return { gridId, role: m.role, name, organization: m.organization?.trim() || null, phoneEnc: env.cipher.encryptOptional(m.phone || null), userId: m.userId ?? null };
   });
   const before = await repo.gridMembers(env.db, gridId);
-  // Who was on the team and who is now; phones are personal data and only said to be there.
-  const summary = (m: { role: string; name: string; organization: string | null; userId: number | null; phoneEnc: string | null }) => ({
-    role: m.role, name: m.name, organization: m.organization, userId: m.userId, phone: m.phoneEnc ? 'set' : null,
-  });
   await env.db.transaction().execute(async (trx) => {
     await repo.deleteGridMembers(trx, [gridId]);
     await repo.insertGridMembers(trx, writes);
     await recordAudit(trx, ctx, {
       action: 'grid_member.set', targetType: 'grid', targetId: gridId, scopePath: grid.path,
-      before: { members: before.map(summary) }, after: { members: writes.map(summary) },
+      before: { members: before.map(teamSummary) }, after: { members: writes.map(teamSummary) },
     });
   });
   return getGrid(env, ctx, gridId);
+}
+
+/** A member as the audit trail keeps them: phones are personal data and only said to be there. */
+export function teamSummary(m: Pick<GridMemberRecord, 'role' | 'name' | 'organization' | 'userId' | 'phoneEnc'>) {
+  return { role: m.role, name: m.name, organization: m.organization, userId: m.userId, phone: m.phoneEnc ? 'set' : null };
 }
