@@ -174,12 +174,13 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     },
   },
   'GET /api/v1/case-categories': { needs: 'cases.read', request: () => ({ url: '/api/v1/case-categories' }) },
+  // The world's callers are a district's, and the taxonomy is the whole city's (cases.categories.ts).
   'POST /api/v1/case-categories': {
-    needs: 'cases.configure',
+    needs: 'cases.configure', granted: () => 403,
     request: () => ({ method: 'POST', url: '/api/v1/case-categories', payload: { code: unique('Z'), kind: 'event', name: '矩阵大类', nameEn: 'Matrix class' } }),
   },
   'PATCH /api/v1/case-categories/{code}': {
-    needs: 'cases.configure',
+    needs: 'cases.configure', granted: () => 403,
     request: (w) => ({ method: 'PATCH', url: `/api/v1/case-categories/${w.leafCategory}`, payload: { nameEn: 'Renamed by the matrix' } }),
   },
 
