@@ -82,7 +82,10 @@ describe('the closed loop, end to end', () => {
     await act('签收');
     await act('办结反馈', async () => {
       await panel().getByLabel('照片', { exact: true }).setInputFiles({ name: 'cleared.png', mimeType: 'image/png', buffer: png(120, 80, [40, 140, 60]) });
-      await panel().getByLabel('说明（必填）').fill('垃圾已全部清运，地面已冲洗消毒。');
+      // The handler is told that the reporter reads this note word for word.
+      const note = panel().getByLabel('说明（必填）');
+      await expect.poll(() => note.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent ?? '')).toContain('发送给反映人');
+      await note.fill('垃圾已全部清运，地面已冲洗消毒。');
     });
     await shot(page, 'loop-3-department');
   });

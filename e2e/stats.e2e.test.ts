@@ -94,7 +94,7 @@ describe('the figures', () => {
     const { page } = b;
     await expect.poll(caption).toMatch(/^按区域绩效统计/);
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
-    expect(xlsx.suggestedFilename()).toBe('case-figures-adminUnit-2025-01-01-2026-01-01.xlsx');
+    expect(xlsx.suggestedFilename()).toBe('case-figures-adminUnit-2025-01-01-2025-12-31.xlsx');
     const bytes = fs.readFileSync((await xlsx.path())!);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);

@@ -132,3 +132,6 @@ export const DEPARTMENT_KINDS = [
 
 /** What a response template may say of its case, as `{ticketNo}`: filled in from the case when the template is used. */
 export const PLACEHOLDERS = ['ticketNo', 'category', 'department', 'address', 'dueAt', 'receivedAt'] as const;
+
+/** Actions whose note is the official answer to the reporter (told by SMS or email and on the public page); other notes stay internal. */
+export const ANSWERING_ACTIONS = ['report_back', 'close', 'reject', 'refer_out', 'merge'] as const;

@@ -403,10 +403,10 @@ describe('exports', () => {
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.headers['content-disposition']).toBe('attachment; filename="case-figures-department-2026-03-01-2026-04-01.xlsx"');
-    // A period from midnight in Beijing is named by Beijing's dates, not by UTC's day before.
+    // A period from midnight in Beijing is named by Beijing's dates, not by UTC's day before, and by its last day, not the day after.
     const beijing = `from=${encodeURIComponent('2026-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2027-01-01T00:00:00+08:00')}`;
     expect((await dispatcher({ url: `/api/v1/stats/cases.csv?groupBy=channel&${beijing}` })).headers['content-disposition'])
-      .toBe('attachment; filename="case-figures-channel-2026-01-01-2027-01-01.csv"');
+      .toBe('attachment; filename="case-figures-channel-2026-01-01-2026-12-31.csv"');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];

@@ -288,11 +288,12 @@ export function figureSheet(figures: Figures): { columns: Column[]; rows: Cell[]
   return { columns, rows: [...groups, totals].map((g) => columns.map((c) => g[c.field] ?? null)) };
 }
 
-/** A file name saying what and when: case-figures-department-2026-03-01-2026-04-01. */
+/** A file name saying what and when, first and last day included: case-figures-department-2026-03-01-2026-03-31. */
 export function figureFileName(figures: Figures, extension: 'csv' | 'xlsx'): string {
   // Dates as the city reads them: a year starting at midnight in Beijing is not named after 31 December.
-  const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-  return `case-figures-${figures.groupBy}-${day(figures.from)}-${day(figures.to)}.${extension}`;
+  const day = (at: number) => new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
+  // The period ends before `to`: its last day is the one holding the moment before.
+  return `case-figures-${figures.groupBy}-${day(Date.parse(figures.from))}-${day(Date.parse(figures.to) - 1)}.${extension}`;
 }
 
 /** The sheet as CSV lines, starting with a UTF-8 byte-order mark so that Excel reads the Chinese right. */

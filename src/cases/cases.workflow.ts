@@ -1,4 +1,5 @@
 import type { Role } from '../core/access.js';
+import { ANSWERING_ACTIONS as ANSWERING } from './cases.contract.js';
 
 /**
  * The closed loop as data (DOMAIN.md, cases): every state a case can be in, and every
@@ -107,5 +108,5 @@ export function nextStatus(action: Action, status: Status): Status {
   return to === 'same' ? status : to;
 }
 
-/** Actions whose note is the official answer to the reporter; other notes stay internal. */
-export const ANSWERING_ACTIONS: ReadonlySet<string> = new Set<Action>(['report_back', 'close', 'reject', 'refer_out', 'merge']);
+/** Actions whose note is the official answer to the reporter (cases.contract.ts); other notes stay internal. */
+export const ANSWERING_ACTIONS: ReadonlySet<string> = new Set<Action>(ANSWERING);

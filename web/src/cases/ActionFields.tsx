@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, Select, TextField } from '../ui';
+import { ANSWERING_ACTIONS } from '../../../src/cases/cases.contract';
 import { ACTION_FORMS, REFER_TO } from './action-forms';
 import type { ActionDraft, DraftProblems } from './action-draft';
 import { CategorySelect } from './CategorySelect';
@@ -37,6 +38,8 @@ export function ActionFields(p: ActionFieldsProps) {
   const has = (f: (typeof form.fields)[number]) => form.fields.includes(f);
   const error = (f: keyof DraftProblems) => p.serverErrors[f] ?? (p.problems[f] ? t(`cases.invalid.${p.problems[f]!}`) : undefined);
   const support = p.departments.filter((d) => draft.supportDepartmentIds.includes(d.id));
+  // The reporter is told this note word for word: the person writing it should know.
+  const answering = (ANSWERING_ACTIONS as readonly string[]).includes(action);
   return (
     <>
       {has('category') && (
@@ -104,8 +107,10 @@ export function ActionFields(p: ActionFieldsProps) {
         <label htmlFor={noteId}>
           {t(draft.templateId !== undefined ? 'cases.field.noteWithTemplate' : form.noteRequired ? 'cases.field.noteRequired' : 'cases.field.note')}
         </label>
+        {answering && <p id={`${noteId}-hint`} className="field-hint">{t('cases.field.noteIsAnswer')}</p>}
         <textarea id={noteId} name="note" rows={3} maxLength={4000} value={draft.note} onChange={(e) => onDraft({ note: e.target.value })}
-          aria-invalid={error('note') ? true : undefined} aria-describedby={error('note') ? `${noteId}-error` : undefined} />
+          aria-invalid={error('note') ? true : undefined}
+          aria-describedby={[answering ? `${noteId}-hint` : '', error('note') ? `${noteId}-error` : ''].filter(Boolean).join(' ') || undefined} />
         {error('note') && <p id={`${noteId}-error`} className="field-error">{error('note')}</p>}
       </div>
     </>
