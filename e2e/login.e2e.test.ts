@@ -16,6 +16,9 @@ describe('signing in', () => {
   it('tells a wrong password apart, on the form', async () => {
     const { page } = b;
     b.allowConsoleError(/status of 401/);
+    // Nothing typed: each field says so in the reader's language, and nothing is sent.
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('.field-error').allTextContents()).toEqual(['请填写此项。', '请填写此项。']);
     await page.getByLabel('用户名').fill('dispatcher');
     await page.getByLabel('密码').fill('wrong-password');
     await page.getByRole('button', { name: '登录' }).click();

@@ -22,6 +22,8 @@ export function LoginScreen() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Fields left empty are named here, in the reader's language, rather than in the server's words.
+  const [missing, setMissing] = useState<ReadonlySet<'username' | 'password'>>(new Set());
 
   if (auth.status === 'signedIn' && auth.user && !busy) {
     return <Navigate to={safeNext(params.get('next')) ?? homeFor(auth.user.role)} replace />;
@@ -29,8 +31,11 @@ export function LoginScreen() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
+    const empty = new Set([...(username.trim() ? [] : ['username' as const]), ...(password ? [] : ['password' as const])]);
+    setMissing(empty);
+    if (empty.size) return;
+    setBusy(true);
     try {
       const user = await auth.login(username.trim(), password);
       navigate(safeNext(params.get('next')) ?? homeFor(user.role), { replace: true });
@@ -57,7 +62,7 @@ export function LoginScreen() {
           required
           value={username}
           onChange={(e) => setUsername(e.target.value)}
-          error={fieldError(error, 'username')}
+          error={missing.has('username') ? t('auth.required') : fieldError(error, 'username')}
         />
         <TextField
           label={t('auth.password')}
@@ -67,7 +72,7 @@ export function LoginScreen() {
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          error={fieldError(error, 'password')}
+          error={missing.has('password') ? t('auth.required') : fieldError(error, 'password')}
         />
         <Button type="submit" variant="primary" busy={busy}>{busy ? t('auth.submitting') : t('auth.submit')}</Button>
       </form>
