@@ -305,4 +305,27 @@ describe('the case screens', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('main b, main script, main img[src="x"]').count()).toBe(0);
   });
+  it('lets the dispatcher take a 12345 call in from the queue, with the caller\'s number for the call back', async () => {
+    const { page } = b;
+    await switchUser(page, 'dispatcher');
+    await page.goto('/queue/dispatch');
+    await page.getByRole('button', { name: '来电登记' }).click();
+    const form = page.locator('form.patrol-form');
+    await form.getByLabel('诉求类型').selectOption('complaint');
+    await form.getByLabel('案件类别').selectOption('E0102');
+    await form.getByLabel('来电反映的问题').fill('来电反映：小区门口垃圾三天无人清运。');
+    await form.getByText('手动输入经纬度').click();
+    await form.getByLabel('经度（WGS84）').fill(String(point.lon));
+    await form.getByLabel('纬度（WGS84）').fill(String(point.lat));
+    await form.getByRole('button', { name: '使用输入的经纬度' }).click();
+    await form.getByLabel('来电号码（可选，用于回访）').fill('13912345678');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => form.locator('.alert-success').textContent()).toMatch(/已登记，工单号 \d{13}/);
+    const ticketNo = /工单号 (\d+)/.exec((await form.locator('.alert-success').textContent())!)![1];
+    const found = await dispatcher.get<{ items: { id: number; status: string; channel: string; requestType: string }[] }>(`/api/v1/cases?q=${ticketNo}`);
+    expect([found.items[0].channel, found.items[0].requestType, found.items[0].status]).toEqual(['hotline', 'complaint', 'received']);
+    const taken = await dispatcher.get<{ reporter: { phone: string | null } | null }>(`/api/v1/cases/${found.items[0].id}`);
+    expect(taken.reporter?.phone).toMatch(/^139\*+5678$|^13912345678$/);
+    await caseRow(ticketNo).waitFor();
+  });
 });

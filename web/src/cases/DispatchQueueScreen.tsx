@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { Alert, ScreenTitle, useErrorMessage } from '../ui';
+import { Alert, Button, ScreenTitle, useErrorMessage } from '../ui';
 import { listCases } from './api';
 import { BulkActionBar } from './BulkActionBar';
 import { BulkResults } from './BulkResults';
 import { CasePager } from './CasePager';
 import { CaseTable } from './CaseTable';
 import { CaseWorkPanel } from './CaseWorkPanel';
+import { PatrolReportForm } from './PatrolReportForm';
 import { useCatalogue, useLoad } from './hooks';
 import { QueueTabs } from './QueueTabs';
 import { useLiveReload } from './useLiveReload';
@@ -37,6 +38,7 @@ export default function DispatchQueueScreen() {
   useLiveReload(() => setRound((r) => r + 1));
   const page = useLoad((signal) => listCases({ status: [...TABS[tab]], page: pageNo, pageSize: 30 }, signal), [tab, pageNo, round]);
   const [open, setOpen] = useState<number | null>(null);
+  const [calling, setCalling] = useState(false);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const { versions, forget } = useVersions(selected);
   const [bulk, setBulk] = useState<{ answer: BulkAnswer; tickets: Map<number, string> } | null>(null);
@@ -47,6 +49,8 @@ export default function DispatchQueueScreen() {
   return (
     <section className="queue">
       <ScreenTitle>{t('cases.dispatchQueueTitle')}</ScreenTitle>
+      <Button variant="primary" className="wide-button" aria-expanded={calling} title={t('cases.hotline.openHint')} onClick={() => setCalling(!calling)}>{t('cases.hotline.open')}</Button>
+      {calling && <PatrolReportForm channel="hotline" categories={categories} onReported={() => setRound((r) => r + 1)} />}
       <QueueTabs tabs={(Object.keys(TABS) as Tab[]).map((key) => ({ key, label: t(`cases.tab.${key}`) }))} current={tab} onChange={(key) => go({ tab: key })} />
       {page.error !== null && <Alert>{messageOf(page.error)}</Alert>}
       <div className={open ? 'queue-columns with-panel' : 'queue-columns'}>

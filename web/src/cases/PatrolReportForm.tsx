@@ -8,7 +8,7 @@ import { Alert, Button, Select, TextField, useErrorMessage } from '../ui';
 import { createCase, uploadPhoto } from './api';
 import { CategorySelect } from './CategorySelect';
 import { PhotoInput } from '../public/PhotoInput';
-import { URGENCIES, type Category, type TakenCase, type Urgency } from './types';
+import { REQUEST_TYPES, URGENCIES, type Category, type RequestType, type TakenCase, type Urgency } from './types';
 
 /** A key that makes a retried intake answer the first case (works without a secure context, unlike randomUUID). */
 function intakeKey(): string {
@@ -16,9 +16,22 @@ function intakeKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The grid worker's patrol report (网格巡查): with a category it is registered to her grid at once. */
-export function PatrolReportForm({ categories, outline, onReported }: { categories: readonly Category[]; outline?: FeatureCollection; onReported: (taken: TakenCase) => void }) {
+/** The texts the patrol and the call forms each word their own way. */
+type Word = 'title' | 'description' | 'categoryLater' | 'where' | 'photoHint' | 'submit' | 'registered' | 'received';
+
+/**
+ * A case taken in by staff: the grid worker's patrol report (网格巡查), registered to her grid at once
+ * when it has a category, or a 12345 call the dispatcher types in while on the line (来电登记), with
+ * the kind of request and who called.
+ */
+export function PatrolReportForm({ categories, outline, onReported, channel = 'patrol' }: {
+  categories: readonly Category[]; outline?: FeatureCollection; onReported: (taken: TakenCase) => void; channel?: 'patrol' | 'hotline';
+}) {
   const { t } = useTranslation();
+  const words = (key: Word, values: { ticketNo?: string } = {}) => t(`cases.${channel}.${key}`, values);
+  const [requestType, setRequestType] = useState<RequestType>('complaint');
+  const [callerName, setCallerName] = useState('');
+  const [callerPhone, setCallerPhone] = useState('');
   const messageOf = useErrorMessage();
   const [key, setKey] = useState(intakeKey);
   const [categoryCode, setCategoryCode] = useState('');
@@ -40,14 +53,17 @@ export function PatrolReportForm({ categories, outline, onReported }: { categori
     if (lacking.description || lacking.point) return;
     setBusy(true);
     try {
+      const reporter = channel === 'hotline' && (callerName.trim() || callerPhone.trim())
+        ? { name: callerName.trim() || undefined, phone: callerPhone.trim() || undefined } : undefined;
       const answer = await createCase({
-        channel: 'patrol', requestType: 'report', categoryCode: categoryCode || undefined, urgency,
-        description: description.trim(), address: address.trim() || undefined, location: point!,
+        channel, requestType: channel === 'hotline' ? requestType : 'report', categoryCode: categoryCode || undefined, urgency,
+        description: description.trim(), address: address.trim() || undefined, location: point!, reporter,
       }, key);
       for (const photo of photos) await uploadPhoto(answer.id, photo, 'report');
       setTaken(answer);
       setKey(intakeKey());
       setCategoryCode(''); setDescription(''); setAddress(''); setPoint(null); setPhotos([]); setUrgency('routine');
+      setRequestType('complaint'); setCallerName(''); setCallerPhone('');
       onReported(answer);
     } catch (err) {
       setError(err);
@@ -57,28 +73,39 @@ export function PatrolReportForm({ categories, outline, onReported }: { categori
   };
 
   return (
-    <form className="form patrol-form" onSubmit={submit} noValidate aria-labelledby="patrol-title">
-      <h2 id="patrol-title">{t('cases.patrol.title')}</h2>
+    <form className="form patrol-form" onSubmit={submit} noValidate aria-labelledby={`${channel}-title`}>
+      <h2 id={`${channel}-title`}>{words('title')}</h2>
       {taken && (
         <Alert kind="success">
-          {t(taken.status === 'registered' ? 'cases.patrol.registered' : 'cases.patrol.received', { ticketNo: taken.ticketNo })}{' '}
+          {words(taken.status === 'registered' ? 'registered' : 'received', { ticketNo: taken.ticketNo })}{' '}
           <Link to={`/cases/${taken.id}`}>{t('cases.openCase')}</Link>
         </Alert>
       )}
       {error !== null && !fieldError(error, 'location') && <Alert>{messageOf(error)}</Alert>}
-      <CategorySelect label={t('cases.field.category')} categories={categories} value={categoryCode} onChange={setCategoryCode} placeholder={t('cases.patrol.categoryLater')} name="categoryCode" />
+      {channel === 'hotline' && (
+        <Select label={t('cases.hotline.requestType')} value={requestType} onChange={(e) => setRequestType(e.target.value as RequestType)}
+          options={REQUEST_TYPES.map((r) => ({ value: r, label: t(`cases.requestType.${r}`) }))} />
+      )}
+      <CategorySelect label={t('cases.field.category')} categories={categories} value={categoryCode} onChange={setCategoryCode} placeholder={words('categoryLater')} name="categoryCode" />
       <Select label={t('cases.field.urgency')} value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency)} options={URGENCIES.map((u) => ({ value: u, label: t(`cases.urgency.${u}`) }))} />
       <div className={['field', missing.description ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
-        <label htmlFor="patrol-description">{t('cases.patrol.description')}<span className="field-required" aria-hidden="true"> *</span></label>
-        <textarea id="patrol-description" name="description" rows={3} required maxLength={4000} value={description} onChange={(e) => setDescription(e.target.value)}
-          aria-invalid={missing.description || undefined} aria-describedby={missing.description ? 'patrol-description-error' : undefined} />
-        {missing.description && <p id="patrol-description-error" className="field-error">{t('cases.invalid.required')}</p>}
+        <label htmlFor={`${channel}-description`}>{words('description')}<span className="field-required" aria-hidden="true"> *</span></label>
+        <textarea id={`${channel}-description`} name="description" rows={3} required maxLength={4000} value={description} onChange={(e) => setDescription(e.target.value)}
+          aria-invalid={missing.description || undefined} aria-describedby={missing.description ? `${channel}-description-error` : undefined} />
+        {missing.description && <p id={`${channel}-description-error`} className="field-error">{t('cases.invalid.required')}</p>}
       </div>
       <TextField label={t('cases.field.address')} name="address" value={address} onChange={(e) => setAddress(e.target.value)} />
-      <PointField legend={t('cases.patrol.where')} value={point} onChange={setPoint} outline={outline}
+      <PointField legend={words('where')} value={point} onChange={setPoint} outline={outline}
         error={missing.point ? t('cases.invalid.point') : fieldError(error, 'location') ? t('cases.invalid.outside') : undefined} />
-      <PhotoInput label={t('cases.field.photos')} files={photos} onChange={setPhotos} hint={t('cases.patrol.photoHint')} />
-      <Button type="submit" variant="primary" busy={busy}>{t('cases.patrol.submit')}</Button>
+      {channel === 'hotline' && (
+        <>
+          <TextField label={t('cases.hotline.callerName')} name="callerName" maxLength={50} value={callerName} onChange={(e) => setCallerName(e.target.value)} />
+          <TextField label={t('cases.hotline.callerPhone')} name="callerPhone" type="tel" maxLength={30} value={callerPhone} onChange={(e) => setCallerPhone(e.target.value)}
+            error={fieldError(error, 'reporter.phone') ? t('cases.hotline.badPhone') : undefined} />
+        </>
+      )}
+      <PhotoInput label={t('cases.field.photos')} files={photos} onChange={setPhotos} hint={words('photoHint')} />
+      <Button type="submit" variant="primary" busy={busy}>{words('submit')}</Button>
     </form>
   );
 }

@@ -231,6 +231,8 @@ export interface NewCase {
   description: string;
   address?: string;
   location?: Point;
+  /** Who called, for the call back (hotline); encrypted on the server and masked to those who do not need it. */
+  reporter?: { name?: string; phone?: string };
 }
 
 /** What intake answers. */
