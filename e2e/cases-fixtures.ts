@@ -4,7 +4,7 @@
  * where a test needs them. Everything goes through the public API, as a client would.
  */
 import zlib from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { signIn } from './browser.js';
 
 /** A real, decodable PNG of `width`×`height` pixels in one colour, with a stripe so no two colours give the same bytes. */
@@ -142,6 +142,14 @@ export async function hotlineCase(dispatcher: Api, point: Point, description: st
 export async function caseIdOf(dispatcher: Api, ticketNo: string): Promise<number> {
   const page = await dispatcher.get<{ items: { id: number }[] }>(`/api/v1/cases?q=${ticketNo}`);
   return page.items[0].id;
+}
+
+/** Types a point into a place field (PointField) inside `scope`, as someone without GPS does. */
+export async function typePoint(scope: Page | Locator, point: Point): Promise<void> {
+  await scope.getByText('手动输入经纬度').click();
+  await scope.getByLabel('经度（WGS84）').fill(String(point.lon));
+  await scope.getByLabel('纬度（WGS84）').fill(String(point.lat));
+  await scope.getByRole('button', { name: '使用输入的经纬度' }).click();
 }
 
 /** Signs the page's user out (the token lives in sessionStorage) and someone else in. */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
-import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, type Point } from './cases-fixtures.js';
+import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, typePoint, type Point } from './cases-fixtures.js';
 
 interface Made { id: number; ticketNo: string }
 
@@ -314,10 +314,7 @@ describe('the case screens', () => {
     await form.getByLabel('诉求类型').selectOption('complaint');
     await form.getByLabel('案件类别').selectOption('E0102');
     await form.getByLabel('来电反映的问题').fill('来电反映：小区门口垃圾三天无人清运。');
-    await form.getByText('手动输入经纬度').click();
-    await form.getByLabel('经度（WGS84）').fill(String(point.lon));
-    await form.getByLabel('纬度（WGS84）').fill(String(point.lat));
-    await form.getByRole('button', { name: '使用输入的经纬度' }).click();
+    await typePoint(form, point);
     await form.getByLabel('来电号码（可选，用于回访）').fill('13912345678');
     await form.getByRole('button', { name: '登记', exact: true }).click();
     await expect.poll(() => form.locator('.alert-success').textContent()).toMatch(/已登记，工单号 \d{13}/);

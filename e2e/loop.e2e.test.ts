@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shot, useBrowser } from './browser.js';
-import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, png, signOut, solve, switchUser, todayPeriod, type Point } from './cases-fixtures.js';
+import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, png, signOut, solve, switchUser, todayPeriod, typePoint, type Point } from './cases-fixtures.js';
 
 interface Totals { received: number; closed: number }
 
@@ -45,10 +45,7 @@ describe('the closed loop, end to end', () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto('/report');
     await page.getByLabel('问题描述').fill('菜市场东门口垃圾堆了三天没人清理，气味很大。');
-    await page.getByText('手动输入经纬度').click();
-    await page.getByLabel('经度（WGS84）').fill(String(point.lon));
-    await page.getByLabel('纬度（WGS84）').fill(String(point.lat));
-    await page.getByRole('button', { name: '使用输入的经纬度' }).click();
+    await typePoint(page, point);
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'garbage.png', mimeType: 'image/png', buffer: png(120, 80, [110, 80, 30]) });
     const question = page.locator('.challenge label');
     await expect.poll(() => question.textContent()).toMatch(/等于几/);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shot, useBrowser } from './browser.js';
-import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, png, solve, type Point } from './cases-fixtures.js';
+import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, png, solve, typePoint, type Point } from './cases-fixtures.js';
 
 describe('the citizen portal', () => {
   const b = useBrowser();
@@ -26,10 +26,7 @@ describe('the citizen portal', () => {
     await page.goto('/report');
     await page.getByLabel('问题描述').fill('小区北门人行道上井盖缺失，夜里很危险。');
     await page.getByLabel('诉求类型').selectOption('complaint');
-    await page.getByText('手动输入经纬度').click();
-    await page.getByLabel('经度（WGS84）').fill(String(point.lon));
-    await page.getByLabel('纬度（WGS84）').fill(String(point.lat));
-    await page.getByRole('button', { name: '使用输入的经纬度' }).click();
+    await typePoint(page, point);
     await expect.poll(() => page.locator('.point-status').textContent()).toBe(`已选位置：经度 ${point.lon.toFixed(5)}，纬度 ${point.lat.toFixed(5)}`);
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'manhole.png', mimeType: 'image/png', buffer: png(96, 72, [90, 90, 200]) });
     await page.locator('.photo-previews img').waitFor();
