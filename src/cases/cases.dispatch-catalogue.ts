@@ -57,8 +57,7 @@ export async function setRoutingRule(env: Env, ctx: RequestContext, rule: { cate
   await leafCategory(env, rule.categoryCode);
   const path = await unitInScope(env, ctx.actor, rule.adminUnitId);
   // The rule holds for the unit and everything below it: its department must serve all of that.
-  const chain = (await geo.getAdminUnitChain(env, rule.adminUnitId)).map((u) => u.id);
-  if (!(await departmentsServing(env, [rule.departmentId], chain)).has(rule.departmentId)) {
+  if (!(await departmentsServing(env, [rule.departmentId], rule.adminUnitId)).has(rule.departmentId)) {
     throw new ValidationError('departmentId', `department ${rule.departmentId} does not exist or does not serve admin unit ${rule.adminUnitId}`);
   }
   await env.db.transaction().execute(async (trx) => {

@@ -234,8 +234,7 @@ async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now
   }
   const support = input.supportDepartmentIds ?? [];
   if (joint && support.length === 0) throw new ValidationError('supportDepartmentIds', 'a joint dispatch names at least one supporting department');
-  const chain = (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id);
-  const serving = await departmentsServing(env, [lead, ...support], chain);
+  const serving = await departmentsServing(env, [lead, ...support], c.admin_unit_id);
   for (const [field, id] of [['departmentId', lead] as const, ...support.map((id) => ['supportDepartmentIds', id] as const)]) {
     // One answer for both: a department of another district is not told apart from none.
     if (!serving.has(id)) throw new ValidationError(field, `department ${id} does not exist or does not serve the place of this case`);

@@ -79,25 +79,20 @@ export async function departmentsById(env: Env, ids: number[]): Promise<Map<numb
  */
 export async function departmentsVisibleTo(env: Env, actor: Actor, ids: number[]): Promise<Map<number, DepartmentRef>> {
   const found = await departmentsById(env, ids);
-  if (found.size === 0) return found;
   const prefix = scopePrefix(actor);
-  if (prefix === '') return found;
-  const above = new Set((await geo.getAdminUnitChain(env, actor.jurisdictionId!)).map((u) => u.id));
-  const visible = new Map<number, DepartmentRef>();
-  for (const [id, d] of found) {
-    if (above.has(d.adminUnitId) || ((await geo.unitPath(env, d.adminUnitId)) ?? '').startsWith(prefix)) visible.set(id, d);
-  }
-  return visible;
+  if (found.size === 0 || prefix === '') return found;
+  const units = new Set(await visibleUnitIds(env, actor.jurisdictionId!, prefix));
+  return new Map([...found].filter(([, d]) => units.has(d.adminUnitId)));
 }
 
 /**
- * The departments of `ids` that serve a place: those of an admin unit on its `chain` (root first),
- * as a district's bureau serves its district and the city's bureau the whole city. A department
- * elsewhere (another district's) could neither see the case nor be answered for it.
+ * The departments of `ids` that serve the place of admin unit `unitId`: those of a unit on its
+ * chain (itself or above), as a district's bureau serves its district and the city's bureau the
+ * whole city. A department elsewhere (another district's) could neither see the case nor be answered for it.
  */
-export async function departmentsServing(env: Env, ids: number[], chain: number[]): Promise<Map<number, DepartmentRef>> {
-  const on = new Set(chain);
-  return new Map([...await departmentsById(env, ids)].filter(([, d]) => on.has(d.adminUnitId)));
+export async function departmentsServing(env: Env, ids: number[], unitId: number): Promise<Map<number, DepartmentRef>> {
+  const chain = new Set((await geo.getAdminUnitChain(env, unitId)).map((u) => u.id));
+  return new Map([...await departmentsById(env, ids)].filter(([, d]) => chain.has(d.adminUnitId)));
 }
 
 /**
