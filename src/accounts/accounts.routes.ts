@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { Env } from '../core/env.js';
+import { bearerToken } from '../core/http/auth.js';
 import { acceptRawUploads, readUpload, uploadRoute } from '../core/http/uploads.js';
 import { detectFormat, readSheet } from '../core/sheets.js';
 import { IdParams } from '../geo/geo.schema.js';
@@ -10,7 +11,8 @@ import { LoginBody, NewUserBody, PasswordBody, PasswordResetBody, UserChangeBody
 import * as accounts from './accounts.service.js';
 import { LoginThrottle } from './login-throttle.js';
 
-const bearer = (request: FastifyRequest) => request.headers.authorization?.replace(/^Bearer\s+/, '') ?? '';
+// The hook has checked the header: signed in, the caller has a token of the right shape.
+const bearer = (request: FastifyRequest) => bearerToken(request) ?? '';
 
 /** Sign-in, sessions and user administration. */
 export async function accountRoutes(app: FastifyInstance, { env }: { env: Env }): Promise<void> {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { inScope, type Actor } from '../core/access.js';
 import type { Env } from '../core/env.js';
+import { bearerToken } from '../core/http/auth.js';
 import { IdParams } from '../geo/geo.schema.js';
 import { ActionBody, CaseListPage, CaseListQuery, IntakeHeaders, NewCaseBody, StreamQuery } from './cases.schema.js';
 import { caseFeed } from './cases.live.js';
@@ -42,7 +43,7 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
       querystring: StreamQuery,
     },
   }, async (request, reply) => {
-    const token = /^Bearer\s+(\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? (request.query as Static<typeof StreamQuery>).token;
+    const token = bearerToken(request) ?? (request.query as Static<typeof StreamQuery>).token;
     const actor = request.ctx.actor ?? await cases.actorFromToken(env, token);
     const feed = caseFeed(env.db);
     cases.requireStreamAccess(actor);

@@ -20,12 +20,16 @@ export function registerAuthentication(app: FastifyInstance, resolve: ActorResol
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     request.ctx = { actor: null, ip: request.ip, requestId: request.id };
-    const header = request.headers.authorization;
-    if (!header) return;
-    const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header);
-    if (!match) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
-    const actor = await resolve(match[1]);
+    if (!request.headers.authorization) return;
+    const token = bearerToken(request);
+    if (!token) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
+    const actor = await resolve(token);
     if (!actor) throw new UnauthorizedError('your session has expired or is not valid; sign in again');
     request.ctx.actor = actor;
   });
+}
+
+/** The token of an `Authorization: Bearer` header, if it has one of the right shape; routes read it here too. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? '')?.[1];
 }
