@@ -218,23 +218,24 @@ async function requireRelation(env: Env, actor: Actor, c: repo.CaseRow): Promise
 
 interface Placement { stage: PhotoStage; uploadedBy: number | null; via: Via }
 
+async function refuseWhenFull(db: Conn, caseId: number): Promise<void> {
+  if (await photoRepo.count(db, caseId) >= MAX_PHOTOS_PER_CASE) throw new ConflictError(`a case holds at most ${MAX_PHOTOS_PER_CASE} photos`, 'photo');
+}
+
 /** Stores the files, then the row, the timeline entry and the audit row; the same bytes twice answer the first row. */
 async function store(env: Env, ctx: RequestContext, c: repo.CaseRow, photo: InspectedPhoto, place: Placement): Promise<{ created: boolean; photo: PhotoRow }> {
   const existing = await photoRepo.bySha(env.db, c.id, photo.sha256);
   if (existing) return { created: false, photo: existing };
-  if (await photoRepo.count(env.db, c.id) >= MAX_PHOTOS_PER_CASE) {
-    throw new ConflictError(`a case holds at most ${MAX_PHOTOS_PER_CASE} photos`, 'photo');
-  }
+  // Counted first so that a full case costs no files; counted again under the case's lock below.
+  await refuseWhenFull(env.db, c.id);
   await writeOnce(photoFile(env, photo.sha256, FILE_SUFFIX.original(photo.mediaType)), photo.bytes);
   await writeOnce(photoFile(env, photo.sha256, FILE_SUFFIX.thumb()), photo.thumb);
   if (PUBLIC_VIAS.includes(place.via)) await writeOnce(photoFile(env, photo.sha256, FILE_SUFFIX.public(photo.mediaType)), await publicCopy(photo));
   // Files first: a crash between leaves a file no row names, never a row without its file.
   const row = await env.db.transaction().execute(async (trx) => {
-    // Counted again under the case's lock: uploads arriving together would all pass the count above.
+    // Uploads arriving together would all pass the count above.
     const [{ status }] = await repo.lockCases(trx, [c.id]);
-    if (await photoRepo.count(trx, c.id) >= MAX_PHOTOS_PER_CASE) {
-      throw new ConflictError(`a case holds at most ${MAX_PHOTOS_PER_CASE} photos`, 'photo');
-    }
+    await refuseWhenFull(trx, c.id);
     const inserted = await photoRepo.insert(trx, {
       case_id: c.id, sha256: photo.sha256, media_type: photo.mediaType, bytes: photo.bytes.length,
       width: photo.width, height: photo.height, stage: place.stage, uploaded_by: place.uploadedBy, via: place.via,
