@@ -133,7 +133,8 @@ export function serveTasks(handlers: Record<string, Handler>): void {
   port.on('message', async ({ id, task, input }: TaskMessage) => {
     const progress: Progress = (done, total) => port.postMessage({ id, progress: [done, total] } satisfies ReplyMessage);
     try {
-      const handler = handlers[task];
+      // Own tasks only: a name such as 'constructor' is not one.
+      const handler = Object.hasOwn(handlers, task) ? handlers[task] : undefined;
       if (!handler) throw new Error(`no task ${task} in this worker`);
       port.postMessage({ id, result: await handler(input as never, progress) } satisfies ReplyMessage);
     } catch (err) {
