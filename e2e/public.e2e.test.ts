@@ -31,6 +31,7 @@ describe('the citizen portal', () => {
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'manhole.png', mimeType: 'image/png', buffer: png(96, 72, [90, 90, 200]) });
     await page.locator('.photo-previews img').waitFor();
     await page.getByLabel('手机号码').fill('13800001234');
+    await page.getByLabel('公开我的描述、位置和照片').check();
     await answerChallenge();
     await shot(page, 'public-report');
     await page.getByRole('button', { name: '提交反映' }).click();
@@ -88,6 +89,18 @@ describe('the citizen portal', () => {
     await expect.poll(() => page.locator('.point-status').textContent()).not.toBe('已选位置：经度 120.86120，纬度 32.01230');
     expect(await page.locator('.point-status').textContent()).toMatch(/^已选位置：经度 120\.8\d+，纬度 32\.01\d+$/);
     await shot(page, 'public-map-pick');
+
+    // Not ticked to be shown: the photo goes to staff, and the public page says so and shows none.
+    await page.getByLabel('问题描述').fill('楼下邻居家的空调外机滴水到我家窗台。');
+    await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'drip.png', mimeType: 'image/png', buffer: png(64, 48, [200, 90, 90]) });
+    expect(await page.getByLabel('公开我的描述、位置和照片').isChecked()).toBe(false);
+    await answerChallenge();
+    await page.getByRole('button', { name: '提交反映' }).click();
+    await page.getByTestId('receipt').waitFor();
+    expect(await page.getByTestId('receipt').textContent()).toContain('已上传 1 张照片');
+    await page.getByRole('link', { name: '查看进度' }).click();
+    await page.getByText('反映内容、位置和照片仅工作人员可见。').waitFor();
+    expect(await page.locator('.public-photos img').count()).toBe(0);
   });
 
   it('rates the outcome with the secret link once the case has been handled', async () => {

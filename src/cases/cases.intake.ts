@@ -26,6 +26,8 @@ export interface IntakeInput {
   adminUnitId?: number;
   reporter?: { name?: string; phone?: string; email?: string };
   confidential?: boolean;
+  /** The reporter agreed that anyone may see what they wrote, where and their photos (public doors only). */
+  shownPublicly?: boolean;
 }
 
 export interface IntakeSpec {
@@ -150,6 +152,7 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
       reporter_email_enc: env.cipher.encryptOptional(input.reporter?.email),
       confidential: input.confidential ?? false,
+      shown_publicly: input.shownPublicly ?? false,
       created_by: spec.actorId,
       intake_key: spec.intakeKey,
       intake_fingerprint: spec.intakeFingerprint ?? null,

@@ -286,7 +286,7 @@ describe('the reporter\'s photos', () => {
   beforeAll(async () => {
     const res = await t.app.inject({
       method: 'POST', url: '/api/v1/public/cases', remoteAddress: '10.9.0.1',
-      payload: { description: '小区门口垃圾堆积三天无人清理', location: interiorPoint(d1Grid.boundary), challenge: await solved() },
+      payload: { description: '小区门口垃圾堆积三天无人清理', location: interiorPoint(d1Grid.boundary), showPublicly: true, challenge: await solved() },
     });
     expect(res.statusCode, res.body).toBe(201);
     ({ ticketNo, secret } = res.json());
@@ -377,5 +377,21 @@ describe('Open311 media', () => {
     expect(unknownKey.statusCode).toBe(403);
     const after = await t.env.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('shows nobody the photos of a reporter who did not agree to be seen, though staff have them', async () => {
+    const made = await t.app.inject({
+      method: 'POST', url: '/api/v1/public/cases', remoteAddress: '10.9.0.2',
+      payload: { description: '我家楼下邻居装修噪音', location: interiorPoint(d1Grid.boundary), challenge: await solved() },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const own = made.json();
+    const res = await publicUpload(own.ticketNo, own.secret, withExif);
+    expect(res.statusCode, res.body).toBe(201);
+    const c = await t.env.db.selectFrom('cases').select('id').where('ticket_no', '=', own.ticketNo).executeTakeFirstOrThrow();
+    expect((await dispatcher({ url: `/api/v1/cases/${c.id}/photos` })).json().items).toHaveLength(1);
+    expect((await t.app.inject({ url: `/api/v1/public/cases/${own.ticketNo}/photos/${res.json().id}` })).statusCode).toBe(404);
+    const page = (await t.app.inject({ url: `/api/v1/public/cases/${own.ticketNo}` })).json();
+    expect([page.shownPublicly, page.photos, page.location]).toEqual([false, [], null]);
   });
 });

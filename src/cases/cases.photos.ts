@@ -174,12 +174,11 @@ const photoRepo = {
     const { n } = await db.selectFrom('case_photos').select((eb) => eb.fn.countAll<string>().as('n')).where('case_id', '=', caseId).executeTakeFirstOrThrow();
     return Number(n);
   },
-  /** The first photo the reporter sent, per ticket number, of cases not kept confidential. */
-  /** The photos reporters sent through the public doors to these (not confidential) cases, oldest first. */
+  /** The photos reporters sent through the public doors to these cases, oldest first, where they agreed to show them. */
   publicOf(db: Conn, ticketNos: string[]) {
     return db.selectFrom('case_photos as p').innerJoin('cases as c', 'c.id', 'p.case_id')
       .select(['c.ticket_no as ticketNo', 'p.id'])
-      .where('c.ticket_no', 'in', ticketNos).where('c.confidential', '=', false)
+      .where('c.ticket_no', 'in', ticketNos).where('c.shown_publicly', '=', true).where('c.confidential', '=', false)
       .where('p.stage', '=', 'report').where('p.via', 'in', PUBLIC_VIAS)
       .orderBy('p.id').execute();
   },
@@ -325,7 +324,7 @@ export async function readPhoto(env: Env, ctx: RequestContext, caseId: number, p
 /** A photo the reporter sent, by ticket number, as anyone may see it: without metadata. Other photos answer 404. */
 export async function readPublicPhoto(env: Env, ticketNo: string, photoId: number, size: PhotoSize): Promise<PhotoContent> {
   const c = await repo.findCaseByTicket(env.db, ticketNo);
-  const p = c && !c.confidential ? await photoRepo.one(env.db, c.id, photoId) : undefined;
+  const p = c && c.shown_publicly && !c.confidential ? await photoRepo.one(env.db, c.id, photoId) : undefined;
   if (!c || !p || p.stage !== 'report' || !PUBLIC_VIAS.includes(p.via as Via)) throw new NotFoundError('photo');
   const suffix = size === 'thumb' ? FILE_SUFFIX.thumb() : FILE_SUFFIX.public(p.media_type);
   return { ...(await openFile(photoFile(env, p.sha256, suffix))), mediaType: size === 'thumb' ? 'image/jpeg' : p.media_type, filename: `${c.ticket_no}-${p.id}.${FILE_SUFFIX.original(p.media_type)}` };

@@ -113,6 +113,25 @@ describe('the citizen door', () => {
     expect(again.statusCode).toBe(400);
   });
 
+  it('shows what the reporter wrote, where, only when they agreed to be seen', async () => {
+    const kept = (await report(await goodReport())).json();
+    const shown = (await report(await goodReport({ showPublicly: true, description: '路灯不亮已经一周' }))).json();
+    const view = async (ticketNo: string) => (await t.app.inject({ url: `/api/v1/public/cases/${ticketNo}` })).json();
+    expect(await view(kept.ticketNo)).toMatchObject({ shownPublicly: false, location: null, photos: [] });
+    expect(await view(shown.ticketNo)).toMatchObject({ shownPublicly: true, location: { lon: expect.any(Number), lat: expect.any(Number) } });
+    // Open311's list answers the same to any client: the words and place of one, not the other.
+    const listed = await t.app.inject({ url: `/open311/v2/requests.json?service_request_id=${kept.ticketNo},${shown.ticketNo}` });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const byId = new Map((listed.json() as Record<string, unknown>[]).map((r) => [r.service_request_id, r]));
+    expect(byId.get(kept.ticketNo)).toMatchObject({ description: null, address: null });
+    expect(byId.get(kept.ticketNo)?.lat ?? null).toBeNull();
+    expect(byId.get(shown.ticketNo)).toMatchObject({ description: '路灯不亮已经一周', address: '崇川区某路12号门口', lat: expect.any(Number) });
+    expect(listed.body).not.toContain('李小红');
+    const bad = await report(await goodReport({ showPublicly: 'yes' }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('showPublicly');
+  });
+
   it('reopens a case the citizen rates 1', async () => {
     const created = (await report(await goodReport())).json();
     await handle(created.ticketNo, '已处理');

@@ -31,6 +31,9 @@ const PublicCaseBody = Type.Object({
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'digits, optionally with +, spaces or dashes' })),
   }, { additionalProperties: false, description: 'optional; kept encrypted and never shown publicly' })),
+  showPublicly: Type.Optional(Type.Boolean({
+    description: 'true lets anyone with the ticket number see the description, address, point and photos (never the contact); false by default, when only the state, category and official answers are public',
+  })),
   challenge: Type.Object({
     id: Type.String({ minLength: 1, maxLength: 400 }),
     answer: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 10 })]),
@@ -160,6 +163,7 @@ export async function publicCaseRoutes(app: FastifyInstance, { env }: { env: Env
         address: body.address,
         location: body.location,
         reporter: body.reporter,
+        shownPublicly: body.showPublicly ?? false,
       });
       return reply.status(201).send({
         ticketNo: created.ticketNo, status: created.status, secret: created.secret, followUrl: `/api/v1/public/cases/${created.ticketNo}`,

@@ -14,7 +14,9 @@ import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.
 /**
  * The public front door (随手拍, Open311): cases from people without an account. They get
  * a ticket number to follow the case by and a secret to rate it with; what they see of
- * it carries no staff names and no personal data.
+ * it carries no staff names and no personal data. Ticket numbers run in order, so anyone can
+ * count through them: what a reporter wrote, where, and their photos are shown only when they
+ * agreed (`shown_publicly`); the state, category and official answers always are.
  */
 
 
@@ -58,7 +60,8 @@ export async function getPublicCase(env: Env, ticketNo: string) {
 }
 
 async function presentPublic(env: Env, c: repo.CaseRow) {
-  const [events, known, photos] = await Promise.all([repo.caseEvents(env.db, c.id), catalogue(env), publicPhotosOf(env, c.ticket_no)]);
+  const shown = shownPublicly(c);
+  const [events, known, photos] = await Promise.all([repo.caseEvents(env.db, c.id), catalogue(env), shown ? publicPhotosOf(env, c.ticket_no) : []]);
   const category = c.category_code ? known.category(c.category_code) : undefined;
   return {
     ticketNo: c.ticket_no,
@@ -66,7 +69,9 @@ async function presentPublic(env: Env, c: repo.CaseRow) {
     open: OPEN_STATUSES.has(c.status as Status),
     category: category ? { code: category.code, name: category.name, nameEn: category.name_en } : null,
     requestType: c.request_type,
-    location: c.lon === null ? null : { lon: c.lon, lat: c.lat },
+    /** Whether the reporter's words, place and photos are shown here; the point may be someone's home. */
+    shownPublicly: shown,
+    location: !shown || c.lon === null ? null : { lon: c.lon, lat: c.lat },
     createdAt: c.created_at,
     dueAt: c.due_at,
     closedAt: c.closed_at,
@@ -127,21 +132,23 @@ export interface PublicSearch {
   offset: number;
 }
 
-/** Channels whose reporters wrote for the public door; what they wrote may be shown again. */
-const PUBLIC_CHANNELS = new Set(['citizen_app', 'open311']);
+/** A reporter who agreed to be seen, and did not also ask to be kept from staff. */
+function shownPublicly(c: repo.CaseRow): boolean {
+  return c.shown_publicly && !c.confidential;
+}
 
 /**
  * Public views of the cases matching, newest first, for Open311's GET requests, with what
  * Open311 also answers: the lead department, when the case last changed, and the reporter's
- * own description and address, but only for a case that came in through a public door
- * without asking for confidentiality (a hotline operator's notes were not written for the public).
+ * own description and address, but only for a case whose reporter agreed to that (a hotline
+ * operator's notes were not written for the public).
  */
 export async function searchPublicCases(env: Env, search: PublicSearch) {
   const rows = await repo.searchCases(env.db, search);
   const departments = await departmentsById(env, rows.flatMap((c) => (c.department_id === null ? [] : [c.department_id])));
   const out = [];
   for (const c of rows) {
-    const shown = PUBLIC_CHANNELS.has(c.channel) && !c.confidential;
+    const shown = shownPublicly(c);
     out.push({
       ...(await presentPublic(env, c)),
       description: shown ? c.description : null,

@@ -158,6 +158,8 @@ export interface CasesTable {
   reporter_name_enc: string | null;
   reporter_phone_enc: string | null;
   confidential: Generated<boolean>;
+  /** The reporter agreed that anyone may see their description, address, point and photos. */
+  shown_publicly: Generated<boolean>;
   created_by: number | null;
   intake_key: string | null;
   intake_fingerprint: string | null;

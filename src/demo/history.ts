@@ -200,6 +200,7 @@ interface Draft {
   description: string;
   reporter: { name?: string; phone?: string } | null;
   confidential: boolean;
+  shownPublicly: boolean;
   createdAt: Date;
   intake: Actor;
 }
@@ -422,6 +423,8 @@ class Planner {
       channel, requestType, category, urgency, grid, chain, location: this.pointIn(grid), address,
       description: this.describe(channel, category, address, origin?.name), reporter: this.reporter(channel),
       confidential: channel === 'hotline' && this.chance(0.03), createdAt, intake,
+      // GeoReport's requests are public; about half of the citizens' page reporters tick to be seen.
+      shownPublicly: channel === 'open311' || (channel === 'citizen_app' && this.chance(0.5)),
     };
   }
 
@@ -567,7 +570,7 @@ class Planner {
       adminUnitId: d.chain[d.chain.length - 1].id, path: d.chain[d.chain.length - 1].path, cityId: d.chain[0].id,
       departmentId: dispatch && !cleared ? (dispatch.detail!.departmentId as number) : null,
       supportDepartmentIds: dispatch && !cleared ? (dispatch.detail!.supportDepartmentIds as number[]) : [],
-      reporter: d.reporter, confidential: d.confidential, createdBy: staffIntake ? d.intake.id : null,
+      reporter: d.reporter, confidential: d.confidential, shownPublicly: d.shownPublicly, createdBy: staffIntake ? d.intake.id : null,
       createdAt: d.createdAt, registeredAt: registered, dispatchedAt: dispatch?.at ?? null,
       closedAt: ENDED.has(last.to) ? main.findLast((e) => e.to === last.to && e.from !== e.to)!.at : null,
       dueAt: due, satisfaction: (callback?.detail?.satisfaction as number | undefined) ?? null,
@@ -647,7 +650,7 @@ class Planner {
     const story = (channel: Channel, code: string, urgency: Urgency, createdAt: Date, description: string, intake: Actor, reporter: Draft['reporter'], requestType: string) => {
       const d: Draft = {
         channel, requestType, category: leaf(code), urgency, grid: demoGrid, chain, location: this.pointIn(demoGrid),
-        address: `${chain.slice(1, 3).map((u) => u.name).join('')}人民路${channel === 'patrol' ? 88 : 126}号`, description, reporter, confidential: false, createdAt, intake,
+        address: `${chain.slice(1, 3).map((u) => u.name).join('')}人民路${channel === 'patrol' ? 88 : 126}号`, description, reporter, confidential: false, shownPublicly: channel === 'open311', createdAt, intake,
       };
       return d;
     };

@@ -226,6 +226,8 @@ export async function submitRequest(env: Env, submission: Submission, client: Ap
     location: lat === undefined ? undefined : { lon: lon!, lat },
     adminUnitId: lat === undefined ? client.jurisdictionId : undefined,
     reporter,
+    // GeoReport's requests are public: its GET requests lists them for every client to show.
+    shownPublicly: true,
   });
   return {
     service_request_id: created.ticketNo,

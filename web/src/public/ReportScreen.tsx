@@ -29,6 +29,7 @@ export default function ReportScreen() {
   const [photos, setPhotos] = useState<File[]>([]);
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
+  const [showPublicly, setShowPublicly] = useState(false);
   const [challengeId, setChallengeId] = useState<string | null>(null);
   const [answer, setAnswer] = useState('');
   const [challengeRound, setChallengeRound] = useState(0);
@@ -51,7 +52,7 @@ export default function ReportScreen() {
     setBusy(true);
     const report: PublicReport = {
       description: description.trim(), requestType, location: point!, challenge: { id: challengeId!, answer: answer.trim() },
-      ...(categoryCode && { categoryCode }), ...(address.trim() && { address: address.trim() }),
+      showPublicly, ...(categoryCode && { categoryCode }), ...(address.trim() && { address: address.trim() }),
       ...((name.trim() || phone.trim()) && { reporter: { ...(name.trim() && { name: name.trim() }), ...(phone.trim() && { phone: phone.trim() }) } }),
     };
     try {
@@ -76,7 +77,7 @@ export default function ReportScreen() {
       <section className="public-page">
         <ScreenTitle>{t('public.receipt.title')}</ScreenTitle>
         <ReceiptPanel {...receipt} />
-        <Button variant="primary" onClick={() => { setReceipt(null); setDescription(''); setPhotos([]); setPoint(null); setAddress(''); setCategoryCode(''); setChallengeRound((r) => r + 1); }}>
+        <Button variant="primary" onClick={() => { setReceipt(null); setDescription(''); setPhotos([]); setShowPublicly(false); setPoint(null); setAddress(''); setCategoryCode(''); setChallengeRound((r) => r + 1); }}>
           {t('public.receipt.another')}
         </Button>
       </section>
@@ -107,6 +108,13 @@ export default function ReportScreen() {
         <TextField label={t('public.report.address')} name="address" value={address} onChange={(e) => setAddress(e.target.value)} hint={t('public.report.addressHint')} maxLength={300} />
         <PhotoInput label={t('public.report.photos')} files={photos} onChange={setPhotos} hint={t('public.report.photosHint')}
           error={problems.has('photos') ? t('public.report.photoTooLarge') : undefined} />
+        <div className="field">
+          <label className="check">
+            <input type="checkbox" name="showPublicly" checked={showPublicly} onChange={(e) => setShowPublicly(e.target.checked)} aria-describedby="report-public-hint" />
+            {t('public.report.showPublicly')}
+          </label>
+          <p className="field-hint" id="report-public-hint">{t('public.report.showPubliclyHint')}</p>
+        </div>
         <fieldset className="field contact">
           <legend>{t('public.report.contact')}</legend>
           <p className="field-hint">{t('public.report.contactHint')}</p>

@@ -73,6 +73,7 @@ export default function TrackScreen() {
             <div className="fact"><dt>{t('public.track.due')}</dt><dd>{view.dueAt ? formatDateTime(view.dueAt) : t('public.track.notYet')}</dd></div>
             {view.closedAt && <div className="fact"><dt>{t('public.track.closed')}</dt><dd>{formatDateTime(view.closedAt)}</dd></div>}
           </dl>
+          {!view.shownPublicly && <p className="muted">{t('public.track.notShown')}</p>}
           {view.photos && view.photos.length > 0 && (
             <ul className="public-photos" aria-label={t('public.track.photos')}>
               {view.photos.map((p, i) => (

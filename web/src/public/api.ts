@@ -16,6 +16,8 @@ export interface PublicReport {
   location: { lon: number; lat: number };
   address?: string;
   reporter?: { name?: string; phone?: string };
+  /** Lets anyone with the ticket number see the description, place and photos. */
+  showPublicly?: boolean;
   challenge: { id: string; answer: string };
 }
 
@@ -28,6 +30,9 @@ export interface ReportReceipt {
 
 export interface PublicCase {
   ticketNo: string;
+  /** Whether the reporter agreed to show what they wrote, where and their photos; if not, none of them is here. */
+  shownPublicly: boolean;
+  location: { lon: number; lat: number } | null;
   /** The photos the reporter sent, without their metadata. */
   photos?: { id: number; url: string; thumbnailUrl: string }[];
   status: CaseStatus;
