@@ -47,6 +47,7 @@ describe('the closed loop, end to end', () => {
     await page.getByLabel('问题描述').fill('菜市场东门口垃圾堆了三天没人清理，气味很大。');
     await typePoint(page, point);
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'garbage.png', mimeType: 'image/png', buffer: png(120, 80, [110, 80, 30]) });
+    await page.getByLabel('手机号码').fill('13700001111');
     const question = page.locator('.challenge label');
     await expect.poll(() => question.textContent()).toMatch(/等于几/);
     await page.locator('input[name="challenge"]').fill(String(solve((await question.textContent())!)));
@@ -106,6 +107,11 @@ describe('the closed loop, end to end', () => {
     await switchUser(page, 'dispatcher');
     await page.getByRole('button', { name: '待回访结案' }).click();
     await page.getByRole('button', { name: `办理案件 ${ticketNo}` }).click();
+    // Masked until she asks, which the server audits; then a number she can dial.
+    const contact = panel().locator('.reporter-contact');
+    await expect.poll(() => contact.textContent()).toContain('137****1111');
+    await contact.getByRole('button', { name: '查看完整号码' }).click();
+    await expect.poll(() => contact.getByRole('link', { name: '13700001111' }).getAttribute('href')).toBe('tel:13700001111');
     await act('回访', async () => {
       await panel().getByRole('radio', { name: '满意', exact: true }).check();
       await panel().getByLabel('说明（可选）').fill('电话回访，群众表示满意。');

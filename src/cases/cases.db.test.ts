@@ -166,10 +166,31 @@ describe('intake', () => {
     const id = (await intake(dispatcher, hotline())).json().id;
     const row = await t.env.db.selectFrom('cases').select(['reporter_phone_enc', 'reporter_name_enc']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.reporter_phone_enc).not.toContain('13812345678');
-    const asLeader = (await t.as(await t.login('leader'))({ url: `/api/v1/cases/${id}` })).json();
-    expect(asLeader.reporter).toEqual({ name: '王**', phone: '138****5678' });
-    const asDispatcher = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
-    expect(asDispatcher.reporter).toEqual({ name: '王小明', phone: '13812345678' });
+    const leader = t.as(await t.login('leader'));
+    const asLeader = (await leader({ url: `/api/v1/cases/${id}` })).json();
+    expect(asLeader.reporter).toEqual({ name: '王**', phone: '138****5678', email: null, revealable: false });
+    expect((await leader({ url: `/api/v1/cases/${id}/reporter` })).statusCode).toBe(403);
+  });
+
+  it('masks the reporter in the case for everyone, and shows them whole on its own request, audited each time', async () => {
+    const id = (await intake(dispatcher, hotline())).json().id;
+    const readings = () => t.env.db.selectFrom('audit_log').select(['actor_id', 'after']).where('action', '=', 'personal_data.read')
+      .where('target_type', '=', 'case').where('target_id', '=', String(id)).execute();
+    for (let i = 0; i < 3; i++) {
+      const view = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
+      expect(view.reporter).toEqual({ name: '王**', phone: '138****5678', email: null, revealable: true });
+    }
+    expect(await readings()).toEqual([]);
+    const whole = await dispatcher({ url: `/api/v1/cases/${id}/reporter` });
+    expect(whole.statusCode, whole.body).toBe(200);
+    expect(whole.json()).toEqual({ name: '王小明', phone: '13812345678', email: null });
+    expect((await readings()).map((r) => (r.after as { field: string }).field).sort()).toEqual(['name', 'phone']);
+
+    const kept = (await intake(dispatcher, hotline({ confidential: true }))).json().id;
+    expect((await dispatcher({ url: `/api/v1/cases/${kept}` })).json().reporter).toEqual({ name: null, phone: null, email: null, revealable: false });
+    const refused = await dispatcher({ url: `/api/v1/cases/${kept}/reporter` });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('13812345678');
   });
 });
 

@@ -95,6 +95,13 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     schema: { tags: ['cases'], summary: 'One case with its timeline and the actions you may take', params: IdParams },
   }, async (request) => cases.getCase(env, request.ctx, (request.params as Static<typeof IdParams>).id));
 
+  app.get('/api/v1/cases/:id/reporter', {
+    schema: {
+      tags: ['cases'], summary: 'The reporter\'s name, phone and email whole, to call them back; each reading is audited', params: IdParams,
+      description: 'The case view masks them for everyone. 403 for roles without personal.reveal and when the reporter asked for confidentiality.',
+    },
+  }, async (request) => cases.revealReporter(env, request.ctx, (request.params as Static<typeof IdParams>).id));
+
   app.get('/api/v1/cases/:id/duplicates', {
     schema: { tags: ['cases'], summary: 'Open cases of the same category nearby, reported shortly before: candidates to merge', params: IdParams },
   }, async (request) => cases.duplicatesOf(env, request.ctx, (request.params as Static<typeof IdParams>).id));

@@ -19,7 +19,7 @@ import { caseFilterOf, COUNT_CAP, LIST_WINDOW, type CaseQuery } from './cases.li
 import * as listRepo from './cases.list.repo.js';
 import { routeCase } from './cases.routing.js';
 import { templatedNote } from './cases.templates.js';
-import { presentCase } from './cases.view.js';
+import { presentCase, presentReporter } from './cases.view.js';
 import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
 
 export const CHANNELS = ['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311'] as const;
@@ -145,6 +145,17 @@ export async function getCase(env: Env, ctx: RequestContext, id: number) {
   if (!actions.includes('dispatch')) return view;
   const route = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
   return { ...view, proposedRoute: { department: route.department && { id: route.department.id, name: route.department.name }, reason: route.reason } };
+}
+
+/**
+ * The reporter of a case whole, for calling them back or checking on site; audited. A reporter who
+ * asked for confidentiality is shown to nobody.
+ */
+export async function revealReporter(env: Env, ctx: RequestContext, id: number) {
+  requireAccess(ctx.actor, 'personal.reveal');
+  const c = await visibleCase(env, ctx.actor, id);
+  if (c.confidential) throw new AppError(403, 'forbidden', 'the reporter asked to be kept confidential');
+  return presentReporter(env, ctx, c);
 }
 
 export interface CaseListFilter extends CaseQuery {

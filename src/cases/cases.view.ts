@@ -1,4 +1,4 @@
-import type { RequestContext } from '../core/access.js';
+import { can, type RequestContext } from '../core/access.js';
 import type { Env } from '../core/env.js';
 import { PersonalDataReader } from '../core/personal-data.js';
 import * as geo from '../geo/geo.service.js';
@@ -7,7 +7,11 @@ import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
 import { OPEN_STATUSES, type Action, type Status } from './cases.workflow.js';
 
-/** A case as staff see it: its place, departments, reporter (masked unless needed) and timeline. */
+/**
+ * A case as staff see it: its place, departments, reporter and timeline. The reporter is masked for
+ * everyone here: a case is opened and reloaded all day, and the whole number is asked for on its
+ * own (`revealReporter`), so that each audited reading is one somebody chose.
+ */
 export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow, allowedActions: Action[]) {
   const [assignments, events, category, chain] = await Promise.all([
     repo.activeAssignments(env.db, c.id),
@@ -17,7 +21,7 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
   ]);
   const escalatedTo = c.escalated_to_unit_id === null ? null : await geo.unitRef(env, c.escalated_to_unit_id);
   const departments = await departmentsById(env, assignments.map((a) => a.departmentId));
-  const reader = new PersonalDataReader(env, ctx);
+  const reader = new PersonalDataReader(env, ctx, { masked: true });
   const owner = { targetType: 'case', targetId: c.id, scopePath: c.path };
   const view = {
     id: c.id,
@@ -40,6 +44,10 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
       // A reporter who asked for confidentiality is shown to nobody but by their ticket.
       name: c.confidential ? null : reader.name(c.reporter_name_enc, owner),
       phone: c.confidential ? null : reader.phone(c.reporter_phone_enc, owner),
+      email: c.confidential ? null : reader.email(c.reporter_email_enc, owner),
+      /** Whether this caller may ask for them whole (GET /api/v1/cases/{id}/reporter). */
+      revealable: !c.confidential && can(ctx.actor, 'personal.reveal')
+        && (c.reporter_name_enc !== null || c.reporter_phone_enc !== null || c.reporter_email_enc !== null),
     },
     confidential: c.confidential,
     dueAt: c.due_at,
@@ -60,6 +68,14 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
     allowedActions,
     timeline: events.map((e) => ({ at: e.at, actor: e.actor_name, action: e.action, from: e.from_status, to: e.to_status, note: e.note, detail: e.detail })),
   };
-  await reader.flush();
   return view;
+}
+
+/** The reporter's name, phone and email, whole, for a caller who may see them; each reading audited. */
+export async function presentReporter(env: Env, ctx: RequestContext, c: repo.CaseRow) {
+  const reader = new PersonalDataReader(env, ctx);
+  const owner = { targetType: 'case', targetId: c.id, scopePath: c.path };
+  const reporter = { name: reader.name(c.reporter_name_enc, owner), phone: reader.phone(c.reporter_phone_enc, owner), email: reader.email(c.reporter_email_enc, owner) };
+  await reader.flush();
+  return reporter;
 }

@@ -83,6 +83,13 @@ export function maskName(name: string): string {
   return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
 }
 
+/** w***@example.cn: the first character of the mailbox and the whole domain. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '*'.repeat(email.length);
+  return `${email[0]}***${email.slice(at)}`;
+}
+
 /** 320612********1234: region and last four of an ID number. */
 export function maskIdNumber(id: string): string {
   if (id.length <= 10) return '*'.repeat(id.length);

@@ -1,6 +1,6 @@
 import { can, type RequestContext } from './access.js';
 import { recordAudit, type AuditEntry } from './audit.js';
-import { maskIdNumber, maskName, maskPhone } from './crypto.js';
+import { maskEmail, maskIdNumber, maskName, maskPhone } from './crypto.js';
 import type { Env } from './env.js';
 
 /** Whose personal data a response shows, so its reading can be audited. */
@@ -13,14 +13,15 @@ export interface PersonalDataOwner {
 /**
  * Decrypts personal data for one response: masked for roles that do not need it,
  * whole for those that do, and then every owner shown whole is written to the audit
- * trail when the response is ready (call `flush`).
+ * trail when the response is ready (call `flush`). `masked` masks it for everyone: for
+ * views opened often, where the whole value is asked for on its own and so audited once.
  */
 export class PersonalDataReader {
   private readonly reveal: boolean;
   private readonly shown: AuditEntry[] = [];
 
-  constructor(private readonly env: Env, private readonly ctx: RequestContext) {
-    this.reveal = can(ctx.actor, 'personal.reveal');
+  constructor(private readonly env: Env, private readonly ctx: RequestContext, { masked = false } = {}) {
+    this.reveal = !masked && can(ctx.actor, 'personal.reveal');
   }
 
   phone(encrypted: string | null, owner: PersonalDataOwner): string | null {
@@ -29,6 +30,10 @@ export class PersonalDataReader {
 
   name(encrypted: string | null, owner: PersonalDataOwner): string | null {
     return this.read(encrypted, owner, 'name', maskName);
+  }
+
+  email(encrypted: string | null, owner: PersonalDataOwner): string | null {
+    return this.read(encrypted, owner, 'email', maskEmail);
   }
 
   idNumber(encrypted: string | null, owner: PersonalDataOwner): string | null {

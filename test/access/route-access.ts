@@ -133,6 +133,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/cases': { needs: 'cases.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/cases?adminUnitId=${w.districts[where]}` }) },
   'GET /api/v1/cases/stream': { needs: 'cases.read', request: () => ({ url: '/api/v1/cases/stream' }) },
   'GET /api/v1/cases/{id}': { needs: 'cases.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/cases/${w.cases[where]}` }) },
+  'GET /api/v1/cases/{id}/reporter': { needs: 'personal.reveal', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/cases/${w.cases[where]}/reporter` }) },
   'GET /api/v1/cases/{id}/duplicates': { needs: 'cases.read', scoped: true, request: (w, _c, where) => ({ url: `/api/v1/cases/${w.cases[where]}/duplicates` }) },
   'POST /api/v1/cases/{id}/actions': {
     // Supervision (督办) keeps the case where it is; the workflow lets only some readers take it.

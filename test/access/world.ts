@@ -140,7 +140,7 @@ export async function buildWorld(t: TestInstance): Promise<World> {
   };
   const reported = await t.app.inject({
     method: 'POST', url: '/api/v1/public/cases', remoteAddress: nextAddress(),
-    payload: { description: '路灯不亮', location: { lon: grids.in.lon, lat: grids.in.lat }, reporter: { name: '赵六', phone: '13600136000' }, challenge: await challenge() },
+    payload: { description: '路灯不亮', location: { lon: grids.in.lon, lat: grids.in.lat }, reporter: { name: '赵六', phone: '13600136000' }, showPublicly: true, challenge: await challenge() },
   });
   expect(reported.statusCode, reported.body).toBe(201);
   const { ticketNo, secret } = reported.json();

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatRelative } from '../i18n/format';
 import { useCategoryName } from './hooks';
+import { ReporterContact } from './ReporterContact';
 import type { CaseDetail, CaseSummary } from './types';
 
 /** Deadline pressure and escalation as words (not colour alone): 已超期, 即将到期, 已升级. */
@@ -25,8 +26,6 @@ export function CaseFacts({ c, compact }: { c: CaseDetail; compact?: boolean }) 
   const categoryName = useCategoryName();
   const lead = c.departments.filter((d) => d.role === 'lead');
   const support = c.departments.filter((d) => d.role === 'support');
-  const reporter = c.confidential ? t('cases.reporter.confidential')
-    : [c.reporter.name, c.reporter.phone].filter(Boolean).join(' · ') || t('cases.reporter.none');
   return (
     <dl className="facts">
       <Fact label={t('cases.field.category')}>{c.category ? categoryName(c.category) : t('cases.uncategorised')}</Fact>
@@ -39,7 +38,7 @@ export function CaseFacts({ c, compact }: { c: CaseDetail; compact?: boolean }) 
       <Fact label={t('cases.field.dueAt')}>
         {c.dueAt ? <><time dateTime={c.dueAt}>{formatDateTime(c.dueAt)}</time> <span className="muted">({formatRelative(c.dueAt)})</span></> : t('cases.noLimit')}
       </Fact>
-      <Fact label={t('cases.field.reporter')}>{reporter}</Fact>
+      <Fact label={t('cases.field.reporter')}><ReporterContact c={c} /></Fact>
       {!compact && <Fact label={t('cases.field.receivedAt')}><time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time></Fact>}
       {!compact && c.registeredAt && <Fact label={t('cases.field.registeredAt')}>{formatDateTime(c.registeredAt)}</Fact>}
       {!compact && c.dispatchedAt && <Fact label={t('cases.field.dispatchedAt')}>{formatDateTime(c.dispatchedAt)}</Fact>}

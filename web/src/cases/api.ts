@@ -4,7 +4,7 @@ import { api, session } from '../api/client';
 import type { AdminUnitRef } from '../api/types';
 import type {
   ActionParameters, BulkAction, BulkAnswer, CaseAction, CaseDetail, CasePage, CasePhoto, CaseQuery, Category, Department,
-  NewCase, PhotoStage, ResponseTemplate, TakenCase, TemplatePreview,
+  NewCase, PhotoStage, ReporterContact, ResponseTemplate, TakenCase, TemplatePreview,
 } from './types';
 
 export function listCases(query: CaseQuery, signal?: AbortSignal): Promise<CasePage> {
@@ -13,6 +13,11 @@ export function listCases(query: CaseQuery, signal?: AbortSignal): Promise<CaseP
 
 export function getCase(id: number, signal?: AbortSignal): Promise<CaseDetail> {
   return api.get<CaseDetail>(`/api/v1/cases/${id}`, { signal });
+}
+
+/** The reporter whole, to call them back; the server audits each call. */
+export function revealReporter(id: number): Promise<ReporterContact> {
+  return api.get<ReporterContact>(`/api/v1/cases/${id}/reporter`);
 }
 
 /** One step of the loop, decided on `version`; answers the case as it now stands (409 when someone acted first). */

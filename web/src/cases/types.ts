@@ -111,7 +111,8 @@ export interface CaseDetail {
   adminUnits: AdminUnitRef[];
   departments: { id: number; name: string | null; role: 'lead' | 'support' }[];
   /** Masked by the server unless the caller's role needs it; null when confidential. */
-  reporter: { name: string | null; phone: string | null };
+  /** Masked for everyone; `revealable`: this user may fetch them whole (GET /api/v1/cases/{id}/reporter, audited). */
+  reporter: ReporterContact & { revealable: boolean };
   confidential: boolean;
   dueAt: string | null;
   overdue: boolean;
@@ -242,4 +243,11 @@ export interface TakenCase {
   status: CaseStatus;
   grid: { id: number; code: string; name: string } | null;
   route: { department: { id: number; name: string } | null; reason: string };
+}
+
+/** A reporter's contact; in the case view masked, from GET /api/v1/cases/{id}/reporter whole. */
+export interface ReporterContact {
+  name: string | null;
+  phone: string | null;
+  email: string | null;
 }
