@@ -29,6 +29,8 @@ describe('the command centre', () => {
 
   it("draws the city's areas, grids and open cases, with the headline figures", async () => {
     const { page } = b;
+    const streams: { url: string; authorization?: string }[] = [];
+    page.on('request', (r) => { if (r.url().includes('/api/v1/cases/stream')) streams.push({ url: r.url(), authorization: r.headers().authorization }); });
     await signIn(page, 'leader');
     await page.waitForURL('**/command');
     await expect.poll(() => page.locator('main h1').textContent()).toBe('指挥中心');
@@ -43,6 +45,10 @@ describe('the command centre', () => {
     for (const id of ['on-time-rate', 'satisfaction']) await expect.poll(() => tile(id)).toMatch(/^(\d+(\.\d)?%|—)$/);
     await expect.poll(() => page.locator('.trend svg').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.live-state').getAttribute('data-state'), { timeout: 5000 }).toBe('open');
+    // The session token goes in a header, never in a URL that proxies would log.
+    expect(streams.length).toBeGreaterThan(0);
+    for (const stream of streams) expect([new URL(stream.url).search, stream.authorization]).toEqual(['', expect.stringMatching(/^Bearer .+/)]);
+    page.removeAllListeners('request');
     await expect.poll(() => page.locator('.map-summary').textContent()).toMatch(/地图上共 \d+ 件案件/);
     await shot(page, 'command');
   });

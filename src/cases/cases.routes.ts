@@ -39,7 +39,7 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
     schema: {
       tags: ['cases'],
       summary: 'Server-sent events: every change to a case in your jurisdiction, as it happens',
-      description: 'Each event is `case` with {eventId, caseId, ticketNo, action, status, at}. Send the token as a Bearer header, or as ?token= where EventSource cannot set headers.',
+      description: 'Each event is `case` with {eventId, caseId, ticketNo, action, status, at}. Send the token as a Bearer header (the web app reads the stream with fetch). ?token= is taken for EventSource clients, which cannot set headers, but a URL with a token ends up in proxies\' logs: prefer the header.',
       querystring: StreamQuery,
     },
   }, async (request, reply) => {
