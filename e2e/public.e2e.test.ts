@@ -84,6 +84,8 @@ describe('the citizen portal', () => {
     await page.getByRole('button', { name: '在地图上选点' }).click();
     const map = page.locator('.picker-map canvas');
     await map.waitFor();
+    // The city's districts, fetched as the map opened, are drawn to find one's way on a map without tiles.
+    await expect.poll(() => page.locator('.picker-map').getAttribute('data-outlines')).not.toBe('0');
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2 + 40, box.y + box.height / 2);
     await expect.poll(() => page.locator('.point-status').textContent()).not.toBe('已选位置：经度 120.86120，纬度 32.01230');

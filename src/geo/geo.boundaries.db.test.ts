@@ -109,6 +109,25 @@ describe('GET /api/v1/geo/boundaries.geojson', () => {
   });
 });
 
+describe('GET /api/v1/public/outline.geojson', () => {
+  it('gives anyone the districts, no grids, with a tag that holds until the geography changes', async () => {
+    const res = await t.app.inject({ url: '/api/v1/public/outline.geojson' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/geo\+json/);
+    expect(res.headers['cache-control']).toBe('public, no-cache');
+    expect(codesOf(res)).toEqual(units.filter((u) => u.level === 'district').map((u) => u.code).sort());
+    expect(res.json().features.every((f: { properties: { kind: string } }) => f.properties.kind === 'adminUnit')).toBe(true);
+    const tag = res.headers.etag as string;
+    expect((await t.app.inject({ url: '/api/v1/public/outline.geojson', headers: { 'if-none-match': tag } })).statusCode).toBe(304);
+    const district = unit('320612');
+    const csv = `code,name,level,parent_code\n${district.code},改名区,district,${units.find((u) => u.level === 'city')!.code}\n`;
+    expect((await admin({ method: 'POST', url: '/api/v1/geo/imports?kind=admin-units', payload: csv, headers: { 'content-type': 'text/csv' } })).statusCode).toBe(201);
+    const changed = await t.app.inject({ url: '/api/v1/public/outline.geojson', headers: { 'if-none-match': tag } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().features.map((f: { properties: { name: string } }) => f.properties.name)).toContain('改名区');
+  });
+});
+
 describe('GET /api/v1/geo/map-settings', () => {
   it('refuses an anonymous caller and says there is no basemap unless one is configured', async () => {
     expect((await t.app.inject({ url: '/api/v1/geo/map-settings' })).statusCode).toBe(401);

@@ -86,6 +86,24 @@ export async function boundaryTag(env: Env, ctx: RequestContext, q: BoundaryQuer
 /** The outlines at a level inside an area, as one FeatureCollection. */
 export async function boundaryCollection(env: Env, ctx: RequestContext, q: BoundaryQuery): Promise<BoundaryCollection> {
   const { prefix, unitId, level, state } = await resolve(env, ctx, q);
+  return collect(env, state, { prefix, unitId, level });
+}
+
+/**
+ * The districts of the whole instance, for anyone: what a resident reporting without an account
+ * needs to find their place on a map with no tiles. Admin boundaries are public; grids are not given.
+ */
+export async function publicOutline(env: Env): Promise<BoundaryCollection> {
+  return collect(env, await geoState(env.db).fresh(), { prefix: '', unitId: null, level: 'district' });
+}
+
+/** The tag of `publicOutline`: it changes when the geography does. */
+export async function publicOutlineTag(env: Env): Promise<string> {
+  const state = await geoState(env.db).fresh();
+  return `"p-${FORMAT_VERSION}-${crypto.createHash('sha256').update(String(state.revision)).digest('base64url').slice(0, 16)}"`;
+}
+
+async function collect(env: Env, state: GeoState, { prefix, unitId, level }: ResolvedArea): Promise<BoundaryCollection> {
   const features: BoundaryFeature[] = [];
   if (level === 'grid') {
     for await (const page of repo.gridBoundariesUnder(env.db, prefix)) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Env } from '../core/env.js';
 import { acceptRawUploads, readUpload, SHEET_UPLOAD_TYPES, uploadRoute } from '../core/http/uploads.js';
 import { AdminUnitTreeQuery, BoundaryQuery, GridListQuery, GridTeamBody, IdParams, ImportQuery, LocateQuery } from './geo.schema.js';
-import { boundaryCollection, boundaryTag, mapSettings, type BoundaryQuery as BoundaryFilter } from './geo.boundaries.js';
+import { boundaryCollection, boundaryTag, mapSettings, publicOutline, publicOutlineTag, type BoundaryQuery as BoundaryFilter } from './geo.boundaries.js';
 import * as geo from './geo.service.js';
 import * as geoWrite from './geo-write.service.js';
 import { setGridTeam, type TeamMember } from './grid-team.js';
@@ -65,6 +65,19 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     reply.header('etag', tag).header('cache-control', 'private, no-cache').header('vary', 'authorization');
     if (ifNoneMatch(request.headers['if-none-match'], tag)) return reply.status(304).send();
     return reply.type('application/geo+json; charset=utf-8').send(await boundaryCollection(env, request.ctx, query));
+  });
+
+  app.get('/api/v1/public/outline.geojson', {
+    schema: {
+      tags: ['public'], security: [],
+      summary: 'The districts of the city as GeoJSON, for the map a resident picks a point on',
+      description: 'No account needed. Coordinates WGS84, rounded to 5 decimals. Answers an ETag and 304 to a matching If-None-Match.',
+    },
+  }, async (request, reply) => {
+    const tag = await publicOutlineTag(env);
+    reply.header('etag', tag).header('cache-control', 'public, no-cache');
+    if (ifNoneMatch(request.headers['if-none-match'], tag)) return reply.status(304).send();
+    return reply.type('application/geo+json; charset=utf-8').send(await publicOutline(env));
   });
 
   app.get('/api/v1/geo/map-settings', {

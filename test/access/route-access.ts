@@ -190,6 +190,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     needs: 'public',
     request: async (w) => ({ method: 'POST', url: '/api/v1/public/cases', payload: { description: '垃圾未清运', location: { lon: w.grids.in.lon, lat: w.grids.in.lat }, challenge: await w.challenge() } }),
   },
+  'GET /api/v1/public/outline.geojson': { needs: 'public', request: () => ({ url: '/api/v1/public/outline.geojson' }) },
   'GET /api/v1/public/cases/{ticketNo}': { needs: 'public', request: (w) => ({ url: `/api/v1/public/cases/${w.publicCase.ticketNo}` }) },
   'POST /api/v1/public/cases/{ticketNo}/rating': {
     // Rated once, after handling: the reporter's open case answers 409 to everyone alike.

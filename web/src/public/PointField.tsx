@@ -20,6 +20,8 @@ export interface PointFieldProps {
   error?: string;
   /** Outlines to pick within (a grid worker's grids), also where the map starts. */
   outline?: FeatureCollection;
+  /** Fetches the outlines when the map is first opened instead (the city's districts for a resident). */
+  loadOutline?: () => Promise<FeatureCollection>;
 }
 
 type Locating = 'idle' | 'busy' | 'denied' | 'unavailable';
@@ -28,11 +30,12 @@ type Locating = 'idle' | 'busy' | 'denied' | 'unavailable';
  * Where it is: the phone's position (GPS), a point picked on the map, or longitude and latitude
  * typed in (WGS84, as stored). The map is for when GPS is off or the problem is elsewhere.
  */
-export function PointField({ legend, value, onChange, error, outline }: PointFieldProps) {
+export function PointField({ legend, value, onChange, error, outline, loadOutline }: PointFieldProps) {
   const { t } = useTranslation();
   const id = useId();
   const [locating, setLocating] = useState<Locating>('idle');
   const [mapOpen, setMapOpen] = useState(false);
+  const [loaded, setLoaded] = useState<FeatureCollection | undefined>();
   const [typed, setTyped] = useState({ lon: '', lat: '' });
 
   const locate = () => {
@@ -43,6 +46,10 @@ export function PointField({ legend, value, onChange, error, outline }: PointFie
       (err) => setLocating(err.code === err.PERMISSION_DENIED ? 'denied' : 'unavailable'),
       { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
     );
+  };
+  const openMap = () => {
+    // Without the outlines the map is blank but still works: a failed fetch leaves it so.
+    if (loadOutline && !loaded) loadOutline().then(setLoaded, () => undefined);
   };
   const applyTyped = () => {
     const lon = Number(typed.lon);
@@ -55,7 +62,7 @@ export function PointField({ legend, value, onChange, error, outline }: PointFie
       <legend>{legend}</legend>
       <div className="point-buttons">
         <Button onClick={locate} busy={locating === 'busy'}>{t('public.point.useGps')}</Button>
-        <Button onClick={() => setMapOpen(!mapOpen)} aria-expanded={mapOpen}>{t(mapOpen ? 'public.point.hideMap' : 'public.point.pickOnMap')}</Button>
+        <Button onClick={() => { setMapOpen(!mapOpen); if (!mapOpen) openMap(); }} aria-expanded={mapOpen}>{t(mapOpen ? 'public.point.hideMap' : 'public.point.pickOnMap')}</Button>
       </div>
       <p className="point-status" role="status">
         {locating === 'busy' && t('public.point.locating')}
@@ -66,7 +73,7 @@ export function PointField({ legend, value, onChange, error, outline }: PointFie
       </p>
       {mapOpen && (
         <Suspense fallback={<Spinner />}>
-          <PointPickerMap value={value} onPick={(p) => onChange({ lon: round(p.lon), lat: round(p.lat) })} outline={outline} />
+          <PointPickerMap value={value} onPick={(p) => onChange({ lon: round(p.lon), lat: round(p.lat) })} outline={outline ?? loaded} />
         </Suspense>
       )}
       <details className="point-typed">

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
 import { LngLatBounds, type GeoJSONSource, type Map as MapLibreMap } from 'maplibre-gl';
@@ -31,19 +31,29 @@ export default function PointPickerMap({ value, onPick, outline }: { value: Pick
   const pick = useRef(onPick);
   pick.current = onPick;
 
+  const [ready, setReady] = useState(false);
+  const latest = useRef({ value });
+  latest.current = { value };
+
   useEffect(() => {
     (mapRef.current?.getSource('picked') as GeoJSONSource | undefined)?.setData(pointData(value));
   }, [value]);
 
+  // The outlines may arrive after the map (fetched when it opened): drawn, and fitted to, when they do.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!ready || !map || !outline) return;
+    (map.getSource('outline') as GeoJSONSource).setData(outline);
+    const bounds = boundsOf(outline);
+    if (bounds && !latest.current.value) map.fitBounds(bounds, { padding: 24, duration: 0 });
+  }, [ready, outline]);
+
   const onLoad = (map: MapLibreMap) => {
     mapRef.current = map;
-    if (outline) {
-      map.addSource('outline', { type: 'geojson', data: outline });
-      map.addLayer({ id: 'outline-fill', type: 'fill', source: 'outline', paint: { 'fill-color': '#0b57a4', 'fill-opacity': 0.08 } });
-      map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#0b57a4', 'line-width': 2 } });
-      const bounds = boundsOf(outline);
-      if (bounds && !value) map.fitBounds(bounds, { padding: 24, duration: 0 });
-    }
+    map.addSource('outline', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({ id: 'outline-fill', type: 'fill', source: 'outline', paint: { 'fill-color': '#0b57a4', 'fill-opacity': 0.08 } });
+    map.addLayer({ id: 'outline-line', type: 'line', source: 'outline', paint: { 'line-color': '#0b57a4', 'line-width': 2 } });
+    setReady(true);
     map.addSource('picked', { type: 'geojson', data: pointData(value) });
     map.addLayer({ id: 'picked', type: 'circle', source: 'picked', paint: { 'circle-radius': 9, 'circle-color': '#9f1d20', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
     map.getCanvas().style.cursor = 'crosshair';
@@ -54,7 +64,8 @@ export default function PointPickerMap({ value, onPick, outline }: { value: Pick
     <div className="point-picker">
       <p className="field-hint">{t('public.point.mapHint')}</p>
       <div className="point-picker-map">
-        <MapView label={t('public.point.mapLabel')} center={value ? [value.lon, value.lat] : undefined} zoom={value ? 16 : 10} onLoad={onLoad} className="picker-map" />
+        <MapView label={t('public.point.mapLabel')} center={value ? [value.lon, value.lat] : undefined} zoom={value ? 16 : 10} onLoad={onLoad} className="picker-map"
+          regionProps={{ 'data-outlines': ready && outline ? outline.features.length : 0 }} />
         <span className="crosshair" aria-hidden="true" />
       </div>
       <Button onClick={() => { const c = mapRef.current?.getCenter(); if (c) onPick({ lon: c.lng, lat: c.lat }); }}>{t('public.point.takeCentre')}</Button>

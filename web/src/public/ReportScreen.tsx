@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, fieldError } from '../api/client';
 import { Alert, Button, ScreenTitle, Select, TextField, useErrorMessage } from '../ui';
-import { addReportPhoto, rememberReport, submitReport, type PublicReport, type ReportReceipt } from './api';
+import { addReportPhoto, publicOutline, rememberReport, submitReport, type PublicReport, type ReportReceipt } from './api';
 import { ChallengeField } from './ChallengeField';
 import { PhotoInput } from './PhotoInput';
 import { PointField, type PickedPoint } from './PointField';
@@ -103,7 +103,7 @@ export default function ReportScreen() {
         <Select label={t('public.report.requestType')} name="requestType" value={requestType} onChange={(e) => setRequestType(e.target.value as typeof requestType)}
           options={REQUEST_TYPES.map((r) => ({ value: r, label: t(`public.requestType.${r}`) }))} />
         <ServiceSelect value={categoryCode} onChange={setCategoryCode} />
-        <PointField legend={t('public.report.where')} value={point} onChange={setPoint}
+        <PointField legend={t('public.report.where')} value={point} onChange={setPoint} loadOutline={publicOutline}
           error={problems.has('point') ? t('public.report.pointMissing') : fieldError(error, 'location') ? t('public.report.pointOutside') : undefined} />
         <TextField label={t('public.report.address')} name="address" value={address} onChange={(e) => setAddress(e.target.value)} hint={t('public.report.addressHint')} maxLength={300} />
         <PhotoInput label={t('public.report.photos')} files={photos} onChange={setPhotos} hint={t('public.report.photosHint')}

@@ -1,4 +1,5 @@
 /** The citizen's door (src/cases/cases.public.routes.ts): no account, no token. */
+import type { FeatureCollection } from 'geojson';
 import { api } from '../api/client';
 import type { CaseStatus } from '../api/types';
 
@@ -45,6 +46,11 @@ export interface PublicCase {
   satisfaction: number | null;
   /** No staff names; `answer` is the official answer of answering steps. */
   timeline: { at: string; action: string; status: CaseStatus; answer: string | null }[];
+}
+
+/** The city's districts, for the map a resident picks a point on (fetched when it opens). */
+export function publicOutline(): Promise<FeatureCollection> {
+  return api.get<FeatureCollection>('/api/v1/public/outline.geojson', { anonymous: true });
 }
 
 /** A category the public may file under (Open311's service list: active leaves). */
