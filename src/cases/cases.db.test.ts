@@ -162,6 +162,21 @@ describe('intake', () => {
     expect(after.n - before.n).toBe(12);
   });
 
+  it("registers a grid worker's patrol at once only in her own grid; seen elsewhere it waits for a dispatcher", async () => {
+    const worker = await gridWorkerOf((await intake(dispatcher, hotline())).json().id);
+    const me = (await worker({ url: '/api/v1/auth/me' })).json();
+    const own = await t.env.db.selectFrom('grid_members').select('grid_id').where('user_id', '=', me.id).where('role', '=', 'worker').execute();
+    const ownGrid = grids.find((g) => g.id === own[0].grid_id)!;
+    const otherGrid = grids.find((g) => !own.some((o) => o.grid_id === g.id))!;
+    const patrol = (where: Area) => intake(worker, { channel: 'patrol', requestType: 'report', categoryCode: leaf.stall.code, description: '占道经营', location: inside(where) });
+    const mine = await patrol(ownGrid.boundary);
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect(mine.json().status).toBe('registered');
+    const seen = await patrol(otherGrid.boundary);
+    expect(seen.statusCode, seen.body).toBe(201);
+    expect(seen.json().status).toBe('received');
+  });
+
   it('keeps the reporter encrypted, masked for roles that do not need them', async () => {
     const id = (await intake(dispatcher, hotline())).json().id;
     const row = await t.env.db.selectFrom('cases').select(['reporter_phone_enc', 'reporter_name_enc']).where('id', '=', id).executeTakeFirstOrThrow();

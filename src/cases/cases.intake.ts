@@ -125,7 +125,9 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   const triage = input.triage ?? category?.triage ?? null;
   const urgency = input.urgency ?? 'routine';
   const now = new Date();
-  const autoRegister = spec.autoRegister && !!category;
+  // A patrol registers itself only in a grid its worker works; seen elsewhere, it waits for a dispatcher like any report.
+  const autoRegister = spec.autoRegister && !!category && (spec.channel !== 'patrol'
+    || (place.gridId !== null && spec.actorId !== null && await geo.worksGrid(env, spec.actorId, place.gridId)));
   const limit = category ? limitOf(category.limits, urgency) : null;
   const due = autoRegister && limit ? await dueUnder(env, now, limit, 'categoryCode', `the time limit of category ${category!.code}`) : null;
   return {

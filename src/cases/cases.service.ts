@@ -75,7 +75,7 @@ export async function createCase(env: Env, ctx: RequestContext, input: NewCase, 
   try {
     created = await takeIn(env, ctx, {
       input, channel: input.channel, actorId: actor.id, intakeKey: key, intakeFingerprint: fingerprint,
-      // A grid worker's own patrol report with a category is registered to her grid at once.
+      // A grid worker's own patrol report with a category is registered at once, in her own grid (takeIn checks).
       autoRegister: input.channel === 'patrol' && !!input.categoryCode,
       lookForDuplicates: true,
     });
