@@ -128,6 +128,30 @@ describe('live case stream', () => {
     expect(second.events.some((e) => e.data.caseId === afterDeactivation.id)).toBe(false);
   });
 
+  // Before the test below, which writes timeline rows with ids of its own choosing past intake's stock of ids.
+  it('tells a listener only what happens after they start listening, though others listened before', async () => {
+    const dispatcher = t.as(await t.login('dispatcher'));
+    const take = async (description: string) => {
+      const res = await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'complaint', description, location: await pointIn('320613') } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as number;
+    };
+    const feed = new CaseFeed(t.env.db, 3_600_000);
+    const earlier: CaseChange[] = [];
+    const stopEarlier = await feed.subscribe({ jurisdictionPath: '' } as Actor, (change) => earlier.push(change));
+    await feed.poll();
+    stopEarlier();
+    const unheard = await take('无人收听时受理');
+    const told: CaseChange[] = [];
+    const stop = await feed.subscribe({ jurisdictionPath: '' } as Actor, (change) => told.push(change));
+    const heard = await take('开始收听后受理');
+    await feed.poll();
+    expect(told.map((e) => e.caseId)).toEqual([heard]);
+    expect(told.some((e) => e.caseId === unheard)).toBe(false);
+    stop();
+    feed.close();
+  });
+
   it('tells a change whose id was drawn before one already told, once, when it commits', async () => {
     const dispatcher = t.as(await t.login('dispatcher'));
     const c = (await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'complaint', description: '晚提交', location: await pointIn('320613') } })).json();

@@ -52,10 +52,13 @@ export class CaseFeed {
     this.timer ??= setInterval(() => void this.poll(), this.intervalMs);
     return () => {
       this.listeners.delete(entry);
-      if (this.listeners.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = null;
-      }
+      if (this.listeners.size > 0) return;
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      // With nobody listening the feed forgets where it was: the next listener hears what
+      // happens from then on, not the changes made while nobody listened, told as if new.
+      this.lastId = null;
+      this.gaps.clear();
     };
   }
 
