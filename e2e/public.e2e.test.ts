@@ -101,7 +101,8 @@ describe('the citizen portal', () => {
     await page.getByTestId('receipt').waitFor();
     expect(await page.getByTestId('receipt').textContent()).toContain('已上传 1 张照片');
     await page.getByRole('link', { name: '查看进度' }).click();
-    await page.getByText('反映内容、位置和照片仅工作人员可见。').waitFor();
+    await page.getByText('未公开：反映内容和答复只有您（凭此链接）和工作人员能看到，照片仅工作人员可见。').waitFor();
+    expect(await page.locator('.public-description').textContent()).toBe('楼下邻居家的空调外机滴水到我家窗台。');
     expect(await page.locator('.public-photos img').count()).toBe(0);
   });
 

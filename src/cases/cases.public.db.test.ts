@@ -96,11 +96,18 @@ describe('the citizen door', () => {
     expect(follow.json()).toMatchObject({ ticketNo: created.ticketNo, status: 'received', open: true });
 
     const { staff } = await handle(created.ticketNo, '已清理垃圾并安排每日巡查');
-    const handled = await t.app.inject({ url: created.followUrl });
+    // The reporter, by their secret, reads the answer; not having agreed to be shown, nobody else does.
+    const handled = await t.app.inject({ url: created.followUrl, headers: { 'x-case-secret': created.secret } });
     const view = handled.json();
     expect(view.status).toBe('verified');
     expect(view.timeline.map((e: { action: string }) => e.action)).toEqual(['receive', 'register', 'dispatch', 'accept', 'report_back', 'verify_ok']);
     expect(view.timeline.find((e: { action: string }) => e.action === 'report_back').answer).toBe('已清理垃圾并安排每日巡查');
+    expect(view).toMatchObject({ description: '小区门口垃圾堆积三天无人清理', address: '崇川区某路12号门口' });
+    for (const headers of [{}, { 'x-case-secret': 'not-the-secret' }]) {
+      const stranger = (await t.app.inject({ url: created.followUrl, headers })).json();
+      expect(stranger.timeline.find((e: { action: string }) => e.action === 'report_back').answer).toBeNull();
+      expect([stranger.description, stranger.address, stranger.location]).toEqual([null, null, null]);
+    }
     // Internal notes and everyone's names stay inside.
     expect(handled.body).not.toContain('现场核查属实');
     for (const text of ['13900001111', '李小红', ...staff]) expect(handled.body).not.toContain(text);
@@ -127,6 +134,17 @@ describe('the citizen door', () => {
     expect(byId.get(kept.ticketNo)?.lat ?? null).toBeNull();
     expect(byId.get(shown.ticketNo)).toMatchObject({ description: '路灯不亮已经一周', address: '崇川区某路12号门口', lat: expect.any(Number) });
     expect(listed.body).not.toContain('李小红');
+    // Official answers may quote the address: of a case not shown, Open311's updates leave them out.
+    const since = new Date(Date.now() - 1000).toISOString();
+    await handle(kept.ticketNo, '崇川区某路12号门口的垃圾已清理');
+    await handle(shown.ticketNo, '路灯已修复');
+    const updates = await t.app.inject({ url: `/open311/v2/servicerequestupdates.json?start_date=${encodeURIComponent(since)}` });
+    expect(updates.statusCode, updates.body).toBe(200);
+    expect(updates.body).toContain('路灯已修复');
+    expect(updates.body).not.toContain('崇川区某路12号');
+    expect((await view(kept.ticketNo)).timeline.every((e: { answer: string | null }) => e.answer === null)).toBe(true);
+    expect((await view(shown.ticketNo)).timeline.some((e: { answer: string | null }) => e.answer === '路灯已修复')).toBe(true);
+    expect(await view(shown.ticketNo)).toMatchObject({ description: '路灯不亮已经一周', address: '崇川区某路12号门口' });
     const bad = await report(await goodReport({ showPublicly: 'yes' }));
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('showPublicly');

@@ -40,6 +40,10 @@ const PublicCaseBody = Type.Object({
   }, { additionalProperties: false, description: 'from GET /api/v1/public/challenge' }),
 }, { additionalProperties: false });
 
+const SecretHeaders = Type.Object({
+  'x-case-secret': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the secret answered at intake' })),
+});
+
 const RatingBody = Type.Object({
   secret: Type.String({ minLength: 1, maxLength: 200, description: 'the secret answered at intake' }),
   satisfaction: Type.Integer({ minimum: 1, maximum: 5, description: '1 or 2 reopens the case' }),
@@ -175,8 +179,12 @@ export async function publicCaseRoutes(app: FastifyInstance, { env }: { env: Env
   });
 
   app.get('/api/v1/public/cases/:ticketNo', {
-    schema: { tags: ['public'], security: NO_AUTH, summary: 'Follow a case by its ticket number: status, category and the official answers', params: TicketParams },
-  }, async (request) => getPublicCase(env, (request.params as Static<typeof TicketParams>).ticketNo));
+    schema: {
+      tags: ['public'], security: NO_AUTH, summary: 'Follow a case by its ticket number: status, category and dates; its words and answers when shown',
+      description: 'Anyone gets the state, category, dates and the steps taken. The description, address, point, official answers and photos come too when the reporter agreed to show them (`shownPublicly`); the reporter gets all but the photos anyway by sending the secret from intake as `X-Case-Secret`.',
+      params: TicketParams, headers: SecretHeaders,
+    },
+  }, async (request) => getPublicCase(env, (request.params as Static<typeof TicketParams>).ticketNo, (request.headers as Static<typeof SecretHeaders>)['x-case-secret']));
 
   app.post('/api/v1/public/cases/:ticketNo/rating', {
     schema: {

@@ -15,8 +15,9 @@ import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.
  * The public front door (随手拍, Open311): cases from people without an account. They get
  * a ticket number to follow the case by and a secret to rate it with; what they see of
  * it carries no staff names and no personal data. Ticket numbers run in order, so anyone can
- * count through them: what a reporter wrote, where, and their photos are shown only when they
- * agreed (`shown_publicly`); the state, category and official answers always are.
+ * count through them: what a reporter wrote, where, the official answers (which may quote the
+ * address) and their photos are shown only when they agreed (`shown_publicly`), or to the reporter
+ * by their secret (photos aside: their URLs are public); the state, category and dates always are.
  */
 
 
@@ -52,15 +53,20 @@ export async function publicCategories(env: Env) {
   }));
 }
 
-/** What anyone may know of a case by its ticket number. */
-export async function getPublicCase(env: Env, ticketNo: string) {
+/** What anyone may know of a case by its ticket number; with its secret, what its reporter may. */
+export async function getPublicCase(env: Env, ticketNo: string, secret?: string) {
   const c = await repo.findCaseByTicket(env.db, ticketNo);
   if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
-  return presentPublic(env, c);
+  return presentPublic(env, c, secret !== undefined && holdsSecret(c, secret));
 }
 
-async function presentPublic(env: Env, c: repo.CaseRow) {
+function holdsSecret(c: repo.CaseRow, secret: string): boolean {
+  return !!c.public_secret_hash && crypto.timingSafeEqual(Buffer.from(c.public_secret_hash), Buffer.from(sha256(secret)));
+}
+
+async function presentPublic(env: Env, c: repo.CaseRow, reporter = false) {
   const shown = shownPublicly(c);
+  const told = shown || reporter;
   const [events, known, photos] = await Promise.all([repo.caseEvents(env.db, c.id), catalogue(env), shown ? publicPhotosOf(env, c.ticket_no) : []]);
   const category = c.category_code ? known.category(c.category_code) : undefined;
   return {
@@ -69,22 +75,25 @@ async function presentPublic(env: Env, c: repo.CaseRow) {
     open: OPEN_STATUSES.has(c.status as Status),
     category: category ? { code: category.code, name: category.name, nameEn: category.name_en } : null,
     requestType: c.request_type,
-    /** Whether the reporter's words, place and photos are shown here; the point may be someone's home. */
+    /** Whether the reporter's words, place, answers and photos are shown to anyone; the point may be someone's home. */
     shownPublicly: shown,
-    location: !shown || c.lon === null ? null : { lon: c.lon, lat: c.lat },
+    description: told ? c.description : null,
+    address: told ? c.address : null,
+    location: !told || c.lon === null ? null : { lon: c.lon, lat: c.lat },
     createdAt: c.created_at,
     dueAt: c.due_at,
     closedAt: c.closed_at,
     satisfaction: c.satisfaction,
     /** The reporter's own photos (never staff photos), at /api/v1/public/cases/{ticketNo}/photos/{id}. */
     photos: photos.map((id) => ({ id, url: `/api/v1/public/cases/${c.ticket_no}/photos/${id}`, thumbnailUrl: `/api/v1/public/cases/${c.ticket_no}/photos/${id}?size=thumb` })),
-    timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: ANSWERING_ACTIONS.has(e.action) ? e.note : null })),
+    timeline: events.map((e) => ({ at: e.at, action: e.action, status: e.to_status, answer: told && ANSWERING_ACTIONS.has(e.action) ? e.note : null })),
   };
 }
 
 /**
  * The answers of these actions given in [from, to), oldest first, at most `limit`: what a
- * reporter's app polls for. `position` is the entry's place in the case's public timeline.
+ * reporter's app polls for, of the cases shown publicly. `position` is the entry's place in
+ * the case's public timeline.
  */
 export async function publicAnswersBetween(env: Env, from: Date, to: Date, actions: string[], limit: number) {
   const rows = await repo.eventsBetween(env.db, from, to, actions, limit);
@@ -98,8 +107,7 @@ export async function publicAnswersBetween(env: Env, from: Date, to: Date, actio
 export async function rateCase(env: Env, ticketNo: string, secret: string, rating: { satisfaction: number; comment?: string }, ip?: string) {
   const c = await repo.findCaseByTicket(env.db, ticketNo);
   if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
-  const holds = !!c.public_secret_hash && crypto.timingSafeEqual(Buffer.from(c.public_secret_hash), Buffer.from(sha256(secret)));
-  if (!holds) throw new AppError(403, 'forbidden', 'the secret does not match this case', 'secret');
+  if (!holdsSecret(c, secret)) throw new AppError(403, 'forbidden', 'the secret does not match this case', 'secret');
   if (c.satisfaction !== null && c.rating_comment !== null) throw new ValidationError('satisfaction', 'this case has been rated already');
   const status = c.status as Status;
   if (!mayTake('rate', status, { role: 'citizen', leadDepartment: false, gridWorker: false, reporter: true })) {
@@ -117,7 +125,7 @@ export async function rateCase(env: Env, ticketNo: string, secret: string, ratin
     await repo.insertEvent(trx, { caseId: c.id, actorId: null, actorName: 'citizen', action: 'rate', fromStatus: status, toStatus: to, note: rating.comment ?? null, detail: { satisfaction: rating.satisfaction, reopened: reopen } });
     await recordAudit(trx, ctx, { action: 'case.rate', targetType: 'case', targetId: c.id, scopePath: c.path, before: { status }, after: { status: to, satisfaction: rating.satisfaction } });
   });
-  return getPublicCase(env, ticketNo);
+  return getPublicCase(env, ticketNo, secret);
 }
 
 export interface PublicSearch {
@@ -148,11 +156,8 @@ export async function searchPublicCases(env: Env, search: PublicSearch) {
   const departments = await departmentsById(env, rows.flatMap((c) => (c.department_id === null ? [] : [c.department_id])));
   const out = [];
   for (const c of rows) {
-    const shown = shownPublicly(c);
     out.push({
       ...(await presentPublic(env, c)),
-      description: shown ? c.description : null,
-      address: shown ? c.address : null,
       agency: c.department_id === null ? null : departments.get(c.department_id)?.name ?? null,
       updatedAt: c.updated_at,
     });

@@ -130,7 +130,8 @@ export function caseEvents(db: Conn, caseId: number) {
 
 /**
  * Timeline entries of these actions in [from, to), oldest first, each with its case's ticket
- * number and its place in the case's timeline (entries with a smaller id).
+ * number and its place in the case's timeline (entries with a smaller id); only of cases whose
+ * reporters agreed to be shown publicly.
  */
 export async function eventsBetween(db: Conn, from: Date, to: Date, actions: string[], limit: number) {
   const rows = await db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id')
@@ -138,6 +139,7 @@ export async function eventsBetween(db: Conn, from: Date, to: Date, actions: str
     .select((eb) => eb.selectFrom('case_events as p').select(eb.fn.countAll<string>().as('n'))
       .whereRef('p.case_id', '=', 'e.case_id').whereRef('p.id', '<', 'e.id').as('position'))
     .where('e.at', '>=', from).where('e.at', '<', to).where('e.action', 'in', actions)
+    .where('c.shown_publicly', '=', true).where('c.confidential', '=', false)
     .orderBy('e.at').orderBy('e.id').limit(limit).execute();
   return rows.map((r) => ({ ticketNo: r.ticket_no, at: r.at, action: r.action, note: r.note, position: Number(r.position) }));
 }

@@ -29,12 +29,12 @@ export default function TrackScreen() {
     if (!ticketNo) return setFound(null);
     const controller = new AbortController();
     setFound({ ticketNo });
-    fetchPublicCase(ticketNo, controller.signal).then(
+    fetchPublicCase(ticketNo, secretFor(ticketNo, hash), controller.signal).then(
       (view) => setFound({ ticketNo, view }),
       (error: unknown) => { if (!controller.signal.aborted) setFound({ ticketNo, error }); },
     );
     return () => controller.abort();
-  }, [ticketNo]);
+  }, [ticketNo, hash]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -73,7 +73,8 @@ export default function TrackScreen() {
             <div className="fact"><dt>{t('public.track.due')}</dt><dd>{view.dueAt ? formatDateTime(view.dueAt) : t('public.track.notYet')}</dd></div>
             {view.closedAt && <div className="fact"><dt>{t('public.track.closed')}</dt><dd>{formatDateTime(view.closedAt)}</dd></div>}
           </dl>
-          {!view.shownPublicly && <p className="muted">{t('public.track.notShown')}</p>}
+          {view.description && <p className="public-description">{view.description}</p>}
+          {!view.shownPublicly && <p className="muted">{t(secret ? 'public.track.notShownOwn' : 'public.track.notShown')}</p>}
           {view.photos && view.photos.length > 0 && (
             <ul className="public-photos" aria-label={t('public.track.photos')}>
               {view.photos.map((p, i) => (

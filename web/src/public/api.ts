@@ -31,8 +31,10 @@ export interface ReportReceipt {
 
 export interface PublicCase {
   ticketNo: string;
-  /** Whether the reporter agreed to show what they wrote, where and their photos; if not, none of them is here. */
+  /** Whether the reporter agreed to show what they wrote, where, the answers and their photos; if not, only their secret shows them (photos aside). */
   shownPublicly: boolean;
+  description: string | null;
+  address: string | null;
   location: { lon: number; lat: number } | null;
   /** The photos the reporter sent, without their metadata. */
   photos?: { id: number; url: string; thumbnailUrl: string }[];
@@ -80,8 +82,9 @@ export function addReportPhoto(ticketNo: string, secret: string, photo: Blob): P
   return api.post(`/api/v1/public/cases/${encodeURIComponent(ticketNo)}/photos`, form, { anonymous: true });
 }
 
-export function fetchPublicCase(ticketNo: string, signal?: AbortSignal): Promise<PublicCase> {
-  return api.get<PublicCase>(`/api/v1/public/cases/${encodeURIComponent(ticketNo)}`, { anonymous: true, signal });
+/** The case as anyone sees it; with its secret, as its reporter does (their words and the answers). */
+export function fetchPublicCase(ticketNo: string, secret: string | null, signal?: AbortSignal): Promise<PublicCase> {
+  return api.get<PublicCase>(`/api/v1/public/cases/${encodeURIComponent(ticketNo)}`, { anonymous: true, signal, headers: secret ? { 'x-case-secret': secret } : {} });
 }
 
 export function rateCase(ticketNo: string, secret: string, satisfaction: number, comment?: string): Promise<PublicCase> {
