@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import type { Request } from 'playwright-core';
 import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, typePoint, type Point } from './cases-fixtures.js';
 
@@ -231,6 +232,28 @@ describe('the case screens', () => {
     expect(await page.locator('.photo-gallery img').first().getAttribute('src')).toMatch(/^blob:/);
     expect(await page.locator('.timeline-entry').count()).toBeGreaterThanOrEqual(4);
     await shot(page, 'case-detail');
+  });
+
+  it('answers an address whose id is no id with the not-found screen, and never asks the server for NaN', async () => {
+    const { page } = b;
+    const asked: string[] = [];
+    const listen = (request: Request) => { if (request.url().includes('/api/')) asked.push(request.url()); };
+    page.on('request', listen);
+    try {
+      for (const id of ['abc', '0', '-1']) {
+        await page.goto(`/cases/${id}`);
+        await expect.poll(() => page.locator('main h1').textContent()).toBe('页面不存在');
+        expect(asked.filter((url) => url.includes('/api/v1/cases/'))).toEqual([]);
+      }
+      // Numbers in the query fare alike: a page or department that is no number is left out.
+      await page.goto('/queue/dispatch?page=abc');
+      await expect.poll(() => asked.some((url) => url.includes('/api/v1/cases?') && new URL(url).searchParams.get('page') === '1')).toBe(true);
+      await page.goto('/cases?departmentId=abc&adminUnitId=-2&page=x');
+      await expect.poll(() => asked.filter((url) => url.includes('/api/v1/cases?')).length).toBeGreaterThan(1);
+      expect(asked.filter((url) => /NaN|=-2/.test(url))).toEqual([]);
+    } finally {
+      page.off('request', listen);
+    }
   });
 
   it('gives the department handler her inbox: accept, then report back with a photo', async () => {

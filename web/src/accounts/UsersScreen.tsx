@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { STAFF_ROLES, type Role, type User } from '../api/types';
 import { useAddressParams } from '../app/address';
 import { useUser } from '../app/auth';
+import { positiveInt } from '../app/record-id';
 import { useCatalogue, useLoad } from '../cases/hooks';
 import { Alert, Button, Pager, ScreenTitle, Select, Table, TextField, useErrorMessage, useToast, type Column } from '../ui';
 import { AccountImport } from './AccountImport';
@@ -29,7 +30,7 @@ export default function UsersScreen() {
   const [params, updateAddress] = useAddressParams();
   const role = (STAFF_ROLES as string[]).includes(params.get('role') ?? '') ? (params.get('role') as Role) : undefined;
   const q = params.get('q') ?? '';
-  const page = Number(params.get('page')) || 1;
+  const page = positiveInt(params.get('page')) ?? 1;
   const [search, setSearch] = useState(q);
   // The form open above the list: a new account, the one being changed, or an import of many.
   const [form, setForm] = useState<{ user?: User } | 'import' | null>(null);

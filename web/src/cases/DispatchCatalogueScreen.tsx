@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAddressParams } from '../app/address';
+import { positiveInt } from '../app/record-id';
 import { formatDateTime } from '../i18n/format';
 import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
@@ -34,7 +35,8 @@ export default function DispatchCatalogueScreen() {
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const [params, updateAddress] = useAddressParams();
   const categoryCode = params.get('categoryCode') ?? '';
-  const adminUnitId = params.get('adminUnitId') ?? '';
+  // An id, or nothing chosen: ?adminUnitId=abc must not preview the route of area NaN.
+  const adminUnitId = positiveInt(params.get('adminUnitId'))?.toString() ?? '';
   const [round, setRound] = useState(0);
   const rules = useLoad((signal) => listRoutingRules(categoryCode || undefined, signal), [categoryCode, round]);
   const preview = useLoad(
