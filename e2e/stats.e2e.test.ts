@@ -110,7 +110,20 @@ describe('the figures', () => {
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Figures');
     await expect.poll(caption).toMatch(/^By area, /);
     await shot(page, 'stats-en');
-    await page.getByLabel('语言 Language').selectOption('zh-CN');
+    try {
+      // Categories and channels have English names; so do the cases with none.
+      await page.getByLabel('Period', { exact: true }).selectOption('thisYear');
+      const names = () => page.locator('main table tbody tr td:first-child').allTextContents();
+      for (const [grouping, heading] of [['category', /^By category, /], ['channel', /^By channel, /]] as const) {
+        await page.getByLabel('Group by', { exact: true }).selectOption(grouping);
+        await expect.poll(caption).toMatch(heading);
+        await expect.poll(async () => (await names()).length).toBeGreaterThan(2);
+        expect((await names()).filter((name) => /\p{Script=Han}/u.test(name)), grouping).toEqual([]);
+      }
+      expect((await names()).filter((name) => name.startsWith('12345 hotline'))).toHaveLength(1);
+    } finally {
+      await page.getByLabel('语言 Language').selectOption('zh-CN');
+    }
   });
 
   it('keeps both of two choices made quickly, one after the other, on a slow phone', async () => {
@@ -127,4 +140,5 @@ describe('the figures', () => {
     expect([address.searchParams.get('period'), address.searchParams.get('groupBy')]).toEqual(['thisYear', 'channel']);
     expect(await page.getByLabel('统计周期').inputValue()).toBe('thisYear');
   });
+
 });
