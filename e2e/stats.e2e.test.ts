@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { onASlowPhone, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
+import { DESKTOP, onASlowPhone, PHONE, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 
 describe('the figures', () => {
   const b = useBrowser();
@@ -141,4 +141,22 @@ describe('the figures', () => {
     expect(await page.getByLabel('统计周期').inputValue()).toBe('thisYear');
   });
 
+  it('fits a phone: the wide table scrolls sideways in its own region, the page does not', async () => {
+    const { page } = b;
+    await page.setViewportSize({ ...PHONE });
+    try {
+      // By category over the year: the longest names, and every row there is.
+      await page.goto('/stats?period=thisYear&groupBy=category');
+      await expect.poll(caption).toMatch(/^按类别绩效统计/);
+      await expect.poll(() => page.locator('main table tbody tr').count()).toBeGreaterThan(2);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(widths.page, 'the page scrolls sideways').toBeLessThanOrEqual(widths.window);
+      const region = page.getByRole('region', { name: /^按类别绩效统计/ });
+      expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth), 'the table is wider than the phone').toBe(true);
+      await shot(page, 'stats-phone');
+    } finally {
+      await page.setViewportSize({ ...DESKTOP });
+    }
+  });
 });
