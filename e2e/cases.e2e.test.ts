@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Request } from 'playwright-core';
 import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
-import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, typePoint, type Point } from './cases-fixtures.js';
+import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, hotlineCase, png, publicReport, switchUser, typePoint, type Point } from './cases-fixtures.js';
 
 interface Made { id: number; ticketNo: string }
 
@@ -347,5 +347,29 @@ describe('the case screens', () => {
     const taken = await dispatcher.get<{ reporter: { phone: string | null } | null }>(`/api/v1/cases/${found.items[0].id}`);
     expect(taken.reporter?.phone).toMatch(/^139\*+5678$|^13912345678$/);
     await caseRow(ticketNo).waitFor();
+  });
+
+  it('calls back a citizen who rated the case already without asking her rating again', async () => {
+    const { page } = b;
+    const { ticketNo, secret } = await publicReport(b.baseURL, point, 'E2E 回访：路灯不亮，已在网上评价。');
+    const id = await caseIdOf(dispatcher, ticketNo);
+    const handler = await Api.as(b.baseURL, 'department_handler');
+    await dispatcher.act(id, 'register', { categoryCode: 'E0102' });
+    await dispatcher.act(id, 'dispatch', { departmentId: department.id });
+    await handler.act(id, 'accept');
+    await handler.act(id, 'report_back', { note: '路灯已修复。' });
+    await (await Api.as(b.baseURL, 'grid_worker')).act(id, 'verify_ok');
+    await (await Api.as(b.baseURL, null)).post(`/api/v1/public/cases/${ticketNo}/rating`, { secret, satisfaction: 4 });
+
+    await page.goto(`/cases/${id}`);
+    await page.locator('.action-buttons').getByRole('button', { name: '回访', exact: true }).click();
+    const form = page.locator('form[data-action="callback"]');
+    await expect.poll(() => form.locator('.reporter-rating').textContent()).toBe('市民已评价：满意（4）');
+    expect(await form.getByRole('radio').count()).toBe(0);
+    await form.getByLabel('说明（可选）').fill('电话回访，市民确认路灯已亮。');
+    await form.getByRole('button', { name: '确认回访' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `案件 ${ticketNo} 已回访` }).count()).toBe(1);
+    const after = await dispatcher.get<{ status: string; satisfaction: number; timeline: { action: string }[] }>(`/api/v1/cases/${id}`);
+    expect([after.status, after.satisfaction, after.timeline.at(-1)?.action]).toEqual(['verified', 4, 'callback']);
   });
 });

@@ -29,7 +29,8 @@ export function BulkActionBar({ selected, versions, categories, departments, onD
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const found = checkDraft(action, draft, true);
+    // A bulk call back records one rating for every case: the server asks for it whatever the reporters said.
+    const found = checkDraft(action, draft, { hasCategory: true, reporterRating: null });
     setProblems(found);
     setFailure(null);
     if (Object.keys(found).length || !selected.length || waiting) return;
