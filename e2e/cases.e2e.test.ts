@@ -374,4 +374,26 @@ describe('the case screens', () => {
     const after = await dispatcher.get<{ status: string; satisfaction: number; timeline: { action: string }[] }>(`/api/v1/cases/${id}`);
     expect([after.status, after.satisfaction, after.timeline.at(-1)?.action]).toEqual(['verified', 4, 'callback']);
   });
+
+  it('asks before refusing several cases at once, and refuses none until asked and answered', async () => {
+    const { page } = b;
+    const refused = [await hotlineCase(dispatcher, point, 'E2E 批量不予立案 1：重复来电。'), await hotlineCase(dispatcher, point, 'E2E 批量不予立案 2：重复来电。')];
+    await page.goto('/queue/dispatch?tab=received');
+    for (const c of refused) await page.getByRole('checkbox', { name: `选择案件 ${c.ticketNo}` }).check();
+    const bar = page.locator('.bulk-bar');
+    await bar.getByLabel('批量操作').selectOption('reject');
+    await bar.getByLabel('说明（必填）').fill('重复来电，已在原工单中办理。');
+    const submit = bar.getByRole('button', { name: '对 2 件案件不予立案' });
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await submit.click();
+    const question = bar.getByRole('group', { name: '确定对 2 件案件不予立案？' });
+    await question.waitFor();
+    const statuses = async () => Promise.all(refused.map(async (c) => (await dispatcher.get<{ status: string }>(`/api/v1/cases/${c.id}`)).status));
+    expect(await statuses()).toEqual(['received', 'received']);
+    await question.getByRole('button', { name: '取消' }).click();
+    await submit.click();
+    await question.getByRole('button', { name: '确认不予立案 2 件' }).click();
+    await expect.poll(() => page.getByTestId('bulk-results').locator('.alert').textContent()).toBe('批量不予立案：2 件成功，0 件未成功。');
+    expect(await statuses()).toEqual(['rejected', 'rejected']);
+  });
 });

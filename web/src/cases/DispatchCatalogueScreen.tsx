@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAddressParams } from '../app/address';
 import { positiveInt } from '../app/record-id';
 import { formatDateTime } from '../i18n/format';
-import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
+import { Alert, Button, ConfirmButton, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
 import { areaOptions } from './area-options';
 import { CategoryEditor } from './CategoryEditor';
@@ -80,11 +80,15 @@ export default function DispatchCatalogueScreen() {
     { key: 'updated', header: t('cases.catalogue.updated'), render: (r) => formatDateTime(r.updatedAt), wideOnly: true },
     {
       key: 'remove', header: <span className="visually-hidden">{t('cases.catalogue.remove')}</span>,
-      render: (r) => (
-        <Button onClick={() => remove(r)} aria-label={t('cases.catalogue.removeRule', { category: categoryName(byCode.get(r.categoryCode)), area: r.adminUnit?.name ?? '' })}>
-          {t('cases.catalogue.remove')}
-        </Button>
-      ),
+      render: (r) => {
+        const names = { category: categoryName(byCode.get(r.categoryCode)), area: r.adminUnit?.name ?? '' };
+        return (
+          <ConfirmButton onConfirm={() => remove(r)} aria-label={t('cases.catalogue.removeRule', names)}
+            question={t('cases.catalogue.removeAsk', names)} confirmLabel={t('cases.catalogue.removeConfirm')}>
+            {t('cases.catalogue.remove')}
+          </ConfirmButton>
+        );
+      },
     },
   ];
 
