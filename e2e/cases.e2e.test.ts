@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Request } from 'playwright-core';
+import type { Locator, Request } from 'playwright-core';
 import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, hotlineCase, png, publicReport, switchUser, typePoint, type Point } from './cases-fixtures.js';
 
@@ -395,5 +395,40 @@ describe('the case screens', () => {
     await question.getByRole('button', { name: '确认不予立案 2 件' }).click();
     await expect.poll(() => page.getByTestId('bulk-results').locator('.alert').textContent()).toBe('批量不予立案：2 件成功，0 件未成功。');
     expect(await statuses()).toEqual(['rejected', 'rejected']);
+  });
+
+  it("keeps each queue's work button on a phone's screen, without scrolling sideways", async () => {
+    const { page } = b;
+    /** The button lies inside the window and nothing covers or clips it where a thumb would press. */
+    const expectInSight = async (button: Locator) => {
+      await button.waitFor();
+      await page.evaluate((y) => window.scrollTo(0, y), ((await button.boundingBox())!.y) - 200);
+      const box = (await button.boundingBox())!;
+      expect(box.x, 'left edge').toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, 'right edge').toBeLessThanOrEqual(PHONE.width);
+      const label = await button.getAttribute('aria-label') ?? await button.textContent();
+      const hit = await page.evaluate(({ x, y }) => {
+        const el = document.elementFromPoint(x, y)?.closest('button');
+        return el?.getAttribute('aria-label') ?? el?.textContent ?? null;
+      }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+      expect(hit).toBe(label);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page scrolls sideways').toBe(true);
+    };
+    await page.setViewportSize({ ...PHONE });
+    try {
+      await page.goto('/queue/dispatch');
+      await expectInSight(page.getByRole('button', { name: /^办理案件 / }).first());
+      await switchUser(page, 'department_handler');
+      await page.goto('/queue/department?tab=open');
+      const work = page.getByRole('button', { name: /^办理案件 / }).first();
+      await expectInSight(work);
+      await work.click();
+      await panel().getByRole('heading', { name: /^案件 \d+$/ }).waitFor();
+      await shot(page, 'department-queue-phone');
+      await switchUser(page, 'grid_worker');
+      await expectInSight(page.getByRole('button', { name: `现场核查 ${cases[1].ticketNo}` }));
+    } finally {
+      await page.setViewportSize({ ...DESKTOP });
+    }
   });
 });
