@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
+import type { Locator, Request } from 'playwright-core';
 import { DESKTOP, onASlowPhone, PHONE, SCREENSHOT_DIR, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
-import { Api, gridWorkerPoint, handlerDepartment, hotlineCase, png, switchUser, typePoint, type Point } from './cases-fixtures.js';
+import { Api, caseIdOf, gridWorkerPoint, handlerDepartment, hotlineCase, png, publicReport, switchUser, typePoint, type Point } from './cases-fixtures.js';
 
 interface Made { id: number; ticketNo: string }
 
@@ -233,6 +234,30 @@ describe('the case screens', () => {
     await shot(page, 'case-detail');
   });
 
+  it('answers an address whose id is no id with the not-found screen, and never asks the server for NaN', async () => {
+    const { page } = b;
+    const asked: string[] = [];
+    const listen = (request: Request) => { if (request.url().includes('/api/')) asked.push(request.url()); };
+    page.on('request', listen);
+    try {
+      for (const id of ['abc', '0', '-1']) {
+        await page.goto(`/cases/${id}`);
+        await expect.poll(() => page.locator('main h1').textContent()).toBe('页面不存在');
+        expect(asked.filter((url) => url.includes('/api/v1/cases/'))).toEqual([]);
+      }
+      // Numbers in the query fare alike: a page or department that is no number is left out.
+      await page.goto('/queue/dispatch?page=abc');
+      await expect.poll(() => asked.some((url) => url.includes('/api/v1/cases?') && new URL(url).searchParams.get('page') === '1')).toBe(true);
+      // Every request of the list answered, so that the next test's sign-out cuts none short.
+      const answered = Promise.all(['/api/v1/cases?', '/api/v1/admin-units', '/api/v1/case-categories', '/api/v1/departments'].map((path) => page.waitForResponse((r) => r.url().includes(path))));
+      await page.goto('/cases?departmentId=abc&adminUnitId=-2&page=x');
+      await answered;
+      expect(asked.filter((url) => /NaN|=-2/.test(url))).toEqual([]);
+    } finally {
+      page.off('request', listen);
+    }
+  });
+
   it('gives the department handler her inbox: accept, then report back with a photo', async () => {
     const { page } = b;
     await switchUser(page, 'department_handler');
@@ -324,5 +349,86 @@ describe('the case screens', () => {
     const taken = await dispatcher.get<{ reporter: { phone: string | null } | null }>(`/api/v1/cases/${found.items[0].id}`);
     expect(taken.reporter?.phone).toMatch(/^139\*+5678$|^13912345678$/);
     await caseRow(ticketNo).waitFor();
+  });
+
+  it('calls back a citizen who rated the case already without asking her rating again', async () => {
+    const { page } = b;
+    const { ticketNo, secret } = await publicReport(b.baseURL, point, 'E2E 回访：路灯不亮，已在网上评价。');
+    const id = await caseIdOf(dispatcher, ticketNo);
+    const handler = await Api.as(b.baseURL, 'department_handler');
+    await dispatcher.act(id, 'register', { categoryCode: 'E0102' });
+    await dispatcher.act(id, 'dispatch', { departmentId: department.id });
+    await handler.act(id, 'accept');
+    await handler.act(id, 'report_back', { note: '路灯已修复。' });
+    await (await Api.as(b.baseURL, 'grid_worker')).act(id, 'verify_ok');
+    await (await Api.as(b.baseURL, null)).post(`/api/v1/public/cases/${ticketNo}/rating`, { secret, satisfaction: 4 });
+
+    await page.goto(`/cases/${id}`);
+    await page.locator('.action-buttons').getByRole('button', { name: '回访', exact: true }).click();
+    const form = page.locator('form[data-action="callback"]');
+    await expect.poll(() => form.locator('.reporter-rating').textContent()).toBe('市民已评价：满意（4）');
+    expect(await form.getByRole('radio').count()).toBe(0);
+    await form.getByLabel('说明（可选）').fill('电话回访，市民确认路灯已亮。');
+    await form.getByRole('button', { name: '确认回访' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `案件 ${ticketNo} 已回访` }).count()).toBe(1);
+    const after = await dispatcher.get<{ status: string; satisfaction: number; timeline: { action: string }[] }>(`/api/v1/cases/${id}`);
+    expect([after.status, after.satisfaction, after.timeline.at(-1)?.action]).toEqual(['verified', 4, 'callback']);
+  });
+
+  it('asks before refusing several cases at once, and refuses none until asked and answered', async () => {
+    const { page } = b;
+    const refused = [await hotlineCase(dispatcher, point, 'E2E 批量不予立案 1：重复来电。'), await hotlineCase(dispatcher, point, 'E2E 批量不予立案 2：重复来电。')];
+    await page.goto('/queue/dispatch?tab=received');
+    for (const c of refused) await page.getByRole('checkbox', { name: `选择案件 ${c.ticketNo}` }).check();
+    const bar = page.locator('.bulk-bar');
+    await bar.getByLabel('批量操作').selectOption('reject');
+    await bar.getByLabel('说明（必填）').fill('重复来电，已在原工单中办理。');
+    const submit = bar.getByRole('button', { name: '对 2 件案件不予立案' });
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    await submit.click();
+    const question = bar.getByRole('group', { name: '确定对 2 件案件不予立案？' });
+    await question.waitFor();
+    const statuses = async () => Promise.all(refused.map(async (c) => (await dispatcher.get<{ status: string }>(`/api/v1/cases/${c.id}`)).status));
+    expect(await statuses()).toEqual(['received', 'received']);
+    await question.getByRole('button', { name: '取消' }).click();
+    await submit.click();
+    await question.getByRole('button', { name: '确认不予立案 2 件' }).click();
+    await expect.poll(() => page.getByTestId('bulk-results').locator('.alert').textContent()).toBe('批量不予立案：2 件成功，0 件未成功。');
+    expect(await statuses()).toEqual(['rejected', 'rejected']);
+  });
+
+  it("keeps each queue's work button on a phone's screen, without scrolling sideways", async () => {
+    const { page } = b;
+    /** The button lies inside the window and nothing covers or clips it where a thumb would press. */
+    const expectInSight = async (button: Locator) => {
+      await button.waitFor();
+      await page.evaluate((y) => window.scrollTo(0, y), ((await button.boundingBox())!.y) - 200);
+      const box = (await button.boundingBox())!;
+      expect(box.x, 'left edge').toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, 'right edge').toBeLessThanOrEqual(PHONE.width);
+      const label = await button.getAttribute('aria-label') ?? await button.textContent();
+      const hit = await page.evaluate(({ x, y }) => {
+        const el = document.elementFromPoint(x, y)?.closest('button');
+        return el?.getAttribute('aria-label') ?? el?.textContent ?? null;
+      }, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+      expect(hit).toBe(label);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page scrolls sideways').toBe(true);
+    };
+    await page.setViewportSize({ ...PHONE });
+    try {
+      await page.goto('/queue/dispatch');
+      await expectInSight(page.getByRole('button', { name: /^办理案件 / }).first());
+      await switchUser(page, 'department_handler');
+      await page.goto('/queue/department?tab=open');
+      const work = page.getByRole('button', { name: /^办理案件 / }).first();
+      await expectInSight(work);
+      await work.click();
+      await panel().getByRole('heading', { name: /^案件 \d+$/ }).waitFor();
+      await shot(page, 'department-queue-phone');
+      await switchUser(page, 'grid_worker');
+      await expectInSight(page.getByRole('button', { name: `现场核查 ${cases[1].ticketNo}` }));
+    } finally {
+      await page.setViewportSize({ ...DESKTOP });
+    }
   });
 });

@@ -61,6 +61,7 @@ describe('the dispatch catalogue', () => {
   it('removes the rule, and the category goes by its kind again', async () => {
     const { page } = b;
     await page.getByRole('button', { name: `移除暴露垃圾在${district.name}的规则` }).click();
+    await page.getByRole('group', { name: `移除暴露垃圾在${district.name}的派单规则？` }).getByRole('button', { name: '确认移除' }).click();
     await page.getByText('暂无派单规则：各类事项按类别的主管部门就近派往。').waitFor();
     await expect.poll(() => page.getByTestId('route-preview').textContent()).toMatch(/（按类别的主管部门就近派往）$/);
     await page.getByLabel('语言').selectOption('en');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { onASlowPhone, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
+import { DESKTOP, onASlowPhone, PHONE, shot, signIn, SLOW_STEP, useBrowser } from './browser.js';
 
 describe('the figures', () => {
   const b = useBrowser();
@@ -110,7 +110,20 @@ describe('the figures', () => {
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Figures');
     await expect.poll(caption).toMatch(/^By area, /);
     await shot(page, 'stats-en');
-    await page.getByLabel('语言 Language').selectOption('zh-CN');
+    try {
+      // Categories and channels have English names; so do the cases with none.
+      await page.getByLabel('Period', { exact: true }).selectOption('thisYear');
+      const names = () => page.locator('main table tbody tr td:first-child').allTextContents();
+      for (const [grouping, heading] of [['category', /^By category, /], ['channel', /^By channel, /]] as const) {
+        await page.getByLabel('Group by', { exact: true }).selectOption(grouping);
+        await expect.poll(caption).toMatch(heading);
+        await expect.poll(async () => (await names()).length).toBeGreaterThan(2);
+        expect((await names()).filter((name) => /\p{Script=Han}/u.test(name)), grouping).toEqual([]);
+      }
+      expect((await names()).filter((name) => name.startsWith('12345 hotline'))).toHaveLength(1);
+    } finally {
+      await page.getByLabel('语言 Language').selectOption('zh-CN');
+    }
   });
 
   it('keeps both of two choices made quickly, one after the other, on a slow phone', async () => {
@@ -126,5 +139,24 @@ describe('the figures', () => {
     const address = new URL(page.url());
     expect([address.searchParams.get('period'), address.searchParams.get('groupBy')]).toEqual(['thisYear', 'channel']);
     expect(await page.getByLabel('统计周期').inputValue()).toBe('thisYear');
+  });
+
+  it('fits a phone: the wide table scrolls sideways in its own region, the page does not', async () => {
+    const { page } = b;
+    await page.setViewportSize({ ...PHONE });
+    try {
+      // By category over the year: the longest names, and every row there is.
+      await page.goto('/stats?period=thisYear&groupBy=category');
+      await expect.poll(caption).toMatch(/^按类别绩效统计/);
+      await expect.poll(() => page.locator('main table tbody tr').count()).toBeGreaterThan(2);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+      expect(widths.page, 'the page scrolls sideways').toBeLessThanOrEqual(widths.window);
+      const region = page.getByRole('region', { name: /^按类别绩效统计/ });
+      expect(await region.evaluate((el) => el.scrollWidth > el.clientWidth), 'the table is wider than the phone').toBe(true);
+      await shot(page, 'stats-phone');
+    } finally {
+      await page.setViewportSize({ ...DESKTOP });
+    }
   });
 });

@@ -54,7 +54,17 @@ describe('the response templates', () => {
     await form.getByRole('button', { name: '保存模板' }).click();
     await page.getByRole('status').filter({ hasText: `已保存模板“${title}”` }).waitFor();
     await expect.poll(() => card().getByRole('list').locator('li').allTextContents()).toEqual(['结案']);
-    await page.getByRole('button', { name: `撤下模板“${title}”` }).click();
+    // One click only asks, in the page; Escape takes the question back and the button keeps the focus.
+    const withdraw = page.getByRole('button', { name: `撤下模板“${title}”` });
+    await withdraw.click();
+    const question = page.getByRole('group', { name: `撤下模板“${title}”？撤下后不能再选用。` });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('取消');
+    expect(await card().count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.count()).toBe(0);
+    await expect.poll(() => withdraw.evaluate((el) => el === document.activeElement)).toBe(true);
+    await withdraw.click();
+    await question.getByRole('button', { name: '确认撤下' }).click();
     await expect.poll(() => card().count()).toBe(0);
   });
 

@@ -68,6 +68,11 @@ describe('the users screen', () => {
     const token = ((await login.json()) as { token: string }).token;
     await page.goto(`/users?q=${username}`);
     await page.getByRole('button', { name: `停用账号 ${username}` }).click();
+    // Asked first: until confirmed, her session holds.
+    const question = page.getByRole('group', { name: `停用账号 ${username}？其登录会立即失效。` });
+    await question.waitFor();
+    expect((await fetch(`${b.baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await question.getByRole('button', { name: '确认停用' }).click();
     await page.getByRole('status').filter({ hasText: `已停用账号 ${username}` }).waitFor();
     await expect.poll(() => page.getByRole('row').filter({ hasText: username }).textContent()).toContain('已停用');
     const after = await fetch(`${b.baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });

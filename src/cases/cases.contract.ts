@@ -95,6 +95,8 @@ export interface CaseFigureGroup extends CaseFigureSet {
   key: number | string | null;
   code: string | null;
   name: string;
+  /** The name in English where the group has one (a category); null elsewhere: channels are named by the client's own labels. */
+  nameEn: string | null;
   /** The group's cases received in the period; null where GET /api/v1/cases cannot list exactly this group (a grid, cases with no key). */
   drill: CaseDrill | null;
   /** The group's cases closed in the period, as `closed` counts them; null where `drill` is. */
@@ -107,6 +109,7 @@ export interface StaffFigureGroup extends StaffFigureSet {
   key: number;
   code: null;
   name: string;
+  nameEn: null;
   drill: null;
   closedDrill: null;
   dueDrill: null;

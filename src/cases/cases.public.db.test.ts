@@ -160,6 +160,41 @@ describe('the citizen door', () => {
     expect(row).toEqual({ reopen_count: 1, status: 'in_progress' });
   });
 
+  it('lets the call back keep the rating the citizen gave, without asking for it again', async () => {
+    const created = (await report(await goodReport())).json();
+    const { id } = await handle(created.ticketNo, '已清理');
+    const view = async () => (await admin({ url: `/api/v1/cases/${id}` })).json();
+    // Unrated, the call back records how satisfied the reporter is.
+    expect((await view()).reporterRating).toBeNull();
+    const unrated = await dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'callback', version: (await view()).version } });
+    expect(unrated.statusCode, unrated.body).toBe(400);
+    expect(unrated.json().error.field).toBe('satisfaction');
+
+    const rated = await t.app.inject({ method: 'POST', url: `${created.followUrl}/rating`, payload: { secret: created.secret, satisfaction: 4 } });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(await view()).toMatchObject({ status: 'verified', satisfaction: 4, reporterRating: 4 });
+    const called = await act(dispatcher, id, { action: 'callback', note: '电话回访，市民已在网上评价' });
+    expect(called).toMatchObject({ status: 'verified', satisfaction: 4, reporterRating: 4, reopenCount: 0 });
+    expect(called.timeline.at(-1)).toMatchObject({ action: 'callback', detail: { satisfaction: 4, byReporter: true } });
+    expect((await act(dispatcher, id, { action: 'close' })).status).toBe('closed');
+  });
+
+  it('asks the call back again once the citizen\'s low rating has reopened the case and it has been handled anew', async () => {
+    const created = (await report(await goodReport())).json();
+    const { id } = await handle(created.ticketNo, '已处理');
+    const rated = await t.app.inject({ method: 'POST', url: `${created.followUrl}/rating`, payload: { secret: created.secret, satisfaction: 2 } });
+    expect(rated.json()).toMatchObject({ status: 'in_progress', satisfaction: 2 });
+    const lead = (await admin({ url: `/api/v1/cases/${id}` })).json().departments[0].id as number;
+    await act(await handlerOf(lead), id, { action: 'report_back', note: '已重新清理' });
+    await act((await gridWorker()).as, id, { action: 'verify_ok' });
+    const view = (await admin({ url: `/api/v1/cases/${id}` })).json();
+    expect(view).toMatchObject({ status: 'verified', satisfaction: 2, reporterRating: null });
+    const unrated = await dispatcher({ method: 'POST', url: `/api/v1/cases/${id}/actions`, payload: { action: 'callback', version: view.version } });
+    expect(unrated.statusCode, unrated.body).toBe(400);
+    expect(unrated.json().error.field).toBe('satisfaction');
+    expect(await act(dispatcher, id, { action: 'callback', satisfaction: 4 })).toMatchObject({ status: 'verified', satisfaction: 4 });
+  });
+
   it('refuses a rating with the wrong secret, before the case is handled, and for an unknown ticket', async () => {
     const created = (await report(await goodReport())).json();
     const url = `${created.followUrl}/rating`;

@@ -45,7 +45,7 @@ export const ActionBody = Type.Object({
   categoryCode: Type.Optional(CategoryCode),
   triage: Type.Optional(literals(TRIAGES)),
   urgency: Type.Optional(literals(URGENCIES)),
-  satisfaction: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+  satisfaction: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'callback: how satisfied the reporter is; 1 or 2 reopens the case. Required unless the reporter rated the case themselves (the case\'s `reporterRating`), whose rating is then kept' })),
   mergeIntoId: Type.Optional(Type.Integer({ minimum: 1 })),
   extension: Type.Optional(Type.Object({
     amount: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),

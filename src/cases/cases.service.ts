@@ -20,7 +20,7 @@ import * as listRepo from './cases.list.repo.js';
 import { routeCase } from './cases.routing.js';
 import { templatedNote } from './cases.templates.js';
 import { presentCase, presentReporter } from './cases.view.js';
-import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
+import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, reporterRating, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
 
 export const CHANNELS = ['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -290,6 +290,9 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
   async verify_fail(_env, c) { return { patch: { reopen_count: c.reopen_count + 1 } }; },
   async reopen(_env, c) { return { patch: { reopen_count: c.reopen_count + 1, closed_at: null } }; },
   async callback(_env, c, input) {
+    // The reporter rated the outcome already: the call back keeps their rating unless it records another.
+    const rated = reporterRating(c.satisfaction, c.rating_comment !== null);
+    if (input.satisfaction === undefined && rated !== null) return { patch: {}, detail: { satisfaction: rated, byReporter: true } };
     if (input.satisfaction === undefined) throw new ValidationError('satisfaction', 'record how satisfied the reporter is, 1 to 5');
     // A dissatisfied reporter reopens the case, and it counts against the department.
     if (input.satisfaction <= 2) return { patch: { satisfaction: input.satisfaction, reopen_count: c.reopen_count + 1 }, status: 'in_progress', detail: { satisfaction: input.satisfaction, reopened: true } };

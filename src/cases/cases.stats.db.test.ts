@@ -231,7 +231,7 @@ describe('case figures', () => {
       closureRate: 0.75, onTimeRate: 0.5, reopenRate: 0.125, extensionRate: 0.25, averageHandlingHours: 208.33, satisfactionRate: 0.75,
     });
     expect(body.groups.find((g: { key: number }) => g.key === departments.A.id)).toEqual({
-      key: departments.A.id, code: departments.A.code, name: expect.any(String),
+      key: departments.A.id, code: departments.A.code, name: expect.any(String), nameEn: null,
       received: 3, registered: 3, dispatched: 3, closed: 2, due: 4, closedOnTime: 1, reopened: 1, extended: 1, rated: 2, satisfied: 1,
       closureRate: 0.5, onTimeRate: 0.25, reopenRate: 0.25, extensionRate: 0.25, averageHandlingHours: 120, satisfactionRate: 0.5,
       drill: { from: FROM, to: TO, departmentId: departments.A.id },
@@ -257,11 +257,17 @@ describe('case figures', () => {
     const communities = await figures(dispatcher, `groupBy=adminUnit&level=community&adminUnitId=${d1.id}`);
     expectGroups(communities, (s) => Number(grids[s.grid].path.split('/')[4]), CASES.filter((s) => s.grid !== 'g3'));
     expectGroups(await figures(dispatcher, 'groupBy=grid'), (s) => grids[s.grid].id);
-    expectGroups(await figures(dispatcher, 'groupBy=category'), (s) => (s.category ? categories[s.category] : null));
+    const byCategory = await figures(dispatcher, 'groupBy=category');
+    expectGroups(byCategory, (s) => (s.category ? categories[s.category] : null));
+    // Named in English too, for the English interface; the cases with no category have no name to carry.
+    const english = new Map((await t.env.db.selectFrom('case_categories').select(['code', 'name_en']).execute()).map((c) => [c.code, c.name_en]));
+    const categoryNames = byCategory.groups.map((g: { key: string | null; nameEn: string | null }) => [g.key, g.nameEn]);
+    expect(categoryNames).toEqual(byCategory.groups.map((g: { key: string | null }) => [g.key, g.key === null ? null : english.get(g.key)]));
+    expect(categoryNames.filter(([, nameEn]: [string | null, string | null]) => nameEn).length).toBeGreaterThan(0);
     const channels = await figures(dispatcher, 'groupBy=channel');
     expectGroups(channels, (s) => s.channel);
     expect(channels.groups.map((g: { key: string }) => g.key)).toEqual(['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311']);
-    expect(channels.groups[1]).toMatchObject({ name: '12345热线', drill: { from: FROM, to: TO, channel: 'hotline' } });
+    expect(channels.groups[1]).toMatchObject({ name: '12345热线', nameEn: null, drill: { from: FROM, to: TO, channel: 'hotline' } });
   });
 
   it("drills down to exactly the group's cases received in the period", async () => {

@@ -66,7 +66,7 @@ export async function caseFigures(env: Env, ctx: RequestContext, q: FigureQuery)
 
 async function staffFigures(env: Env, prefix: string, period: repo.Period, head: FigureHead): Promise<StaffFigures> {
   const rows = await repo.staffCounts(env.db, prefix, period);
-  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, ...counts, drill: null, closedDrill: null, dueDrill: null }))
+  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, nameEn: null, ...counts, drill: null, closedDrill: null, dueDrill: null }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const totals = sumOf(groups, ['received', 'registered', 'dispatched', 'handled', 'verified', 'closed'] as const);
   return { groupBy: 'staff', level: null, ...head, groups, totals };
@@ -84,6 +84,7 @@ async function groupedCaseFigures(
     key: r.key === null ? null : numeric ? Number(r.key) : r.key,
     code: r.key === null ? null : names.get(r.key)?.code ?? null,
     name: r.key === null ? NO_KEY[groupBy] : names.get(r.key)?.name ?? r.key,
+    nameEn: r.key === null ? null : names.get(r.key)?.nameEn ?? null,
     ...figuresOf(r),
     ...drillsOf(groupBy, r.key, head),
   })).sort(byCode);
@@ -152,6 +153,7 @@ async function emptyUnits(env: Env, prefix: string, level: AdminLevel, rows: rep
 interface Label {
   code: string | null;
   name: string;
+  nameEn?: string;
 }
 
 /** Codes and names of the groups' keys. */
@@ -176,7 +178,7 @@ async function labels(env: Env, groupBy: Exclude<Grouping, 'staff'>, keys: strin
       break;
     }
     case 'category':
-      for (const c of await listCategories(env.db)) out.set(c.code, { code: c.code, name: c.name });
+      for (const c of await listCategories(env.db)) out.set(c.code, { code: c.code, name: c.name, nameEn: c.name_en });
       break;
     case 'channel':
       for (const key of keys) out.set(key, { code: key, name: CHANNEL_NAMES[key as keyof typeof CHANNEL_NAMES] ?? key });

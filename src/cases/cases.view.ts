@@ -5,7 +5,7 @@ import * as geo from '../geo/geo.service.js';
 import { departmentsById } from '../org/org.service.js';
 import { catalogue } from './cases.catalogue.js';
 import * as repo from './cases.repo.js';
-import { OPEN_STATUSES, type Action, type Status } from './cases.workflow.js';
+import { OPEN_STATUSES, reporterRating, type Action, type Status } from './cases.workflow.js';
 
 /**
  * A case as staff see it: its place, departments, reporter and timeline. The reporter is masked for
@@ -57,6 +57,8 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
     closedAt: c.closed_at,
     mergedIntoId: c.merged_into_id,
     satisfaction: c.satisfaction,
+    /** The reporter's own rating that a call back keeps (cases.workflow.ts reporterRating); null when the call back must ask. */
+    reporterRating: reporterRating(c.satisfaction, c.rating_comment !== null),
     reopenCount: c.reopen_count,
     extensionCount: c.extension_count,
     escalationLevel: c.escalation_level,

@@ -108,5 +108,14 @@ export function nextStatus(action: Action, status: Status): Status {
   return to === 'same' ? status : to;
 }
 
+/**
+ * The reporter's own rating (through the public door) while it speaks for the case as it stands,
+ * so that a call back need not ask for it again; null when there is none. A rating of 1 or 2
+ * reopened the case: once it is handled again, the call back asks anew.
+ */
+export function reporterRating(satisfaction: number | null, ratedByReporter: boolean): number | null {
+  return ratedByReporter && satisfaction !== null && satisfaction > 2 ? satisfaction : null;
+}
+
 /** Actions whose note is the official answer to the reporter (cases.contract.ts); other notes stay internal. */
 export const ANSWERING_ACTIONS: ReadonlySet<string> = new Set<Action>(ANSWERING);

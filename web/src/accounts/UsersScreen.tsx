@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { STAFF_ROLES, type Role, type User } from '../api/types';
 import { useAddressParams } from '../app/address';
 import { useUser } from '../app/auth';
+import { positiveInt } from '../app/record-id';
 import { useCatalogue, useLoad } from '../cases/hooks';
-import { Alert, Button, Pager, ScreenTitle, Select, Table, TextField, useErrorMessage, useToast, type Column } from '../ui';
+import { Alert, Button, ConfirmButton, Pager, ScreenTitle, Select, Table, TextField, useErrorMessage, useToast, type Column } from '../ui';
 import { AccountImport } from './AccountImport';
 import { deactivateUser, listUsers, updateUser } from './api';
 import { UserForm } from './UserForm';
@@ -29,7 +30,7 @@ export default function UsersScreen() {
   const [params, updateAddress] = useAddressParams();
   const role = (STAFF_ROLES as string[]).includes(params.get('role') ?? '') ? (params.get('role') as Role) : undefined;
   const q = params.get('q') ?? '';
-  const page = Number(params.get('page')) || 1;
+  const page = positiveInt(params.get('page')) ?? 1;
   const [search, setSearch] = useState(q);
   // The form open above the list: a new account, the one being changed, or an import of many.
   const [form, setForm] = useState<{ user?: User } | 'import' | null>(null);
@@ -72,7 +73,12 @@ export default function UsersScreen() {
         <span className="user-actions">
           <Button onClick={() => setForm({ user: u })} aria-label={t('accounts.editOne', { username: u.username })}>{t('accounts.edit')}</Button>
           {u.id !== me.id && (u.active
-            ? <Button onClick={() => standing(u, false)} aria-label={t('accounts.deactivateOne', { username: u.username })}>{t('accounts.deactivate')}</Button>
+            ? (
+              <ConfirmButton onConfirm={() => standing(u, false)} aria-label={t('accounts.deactivateOne', { username: u.username })}
+                question={t('accounts.deactivateAsk', { username: u.username })} confirmLabel={t('accounts.deactivateConfirm')}>
+                {t('accounts.deactivate')}
+              </ConfirmButton>
+            )
             : <Button onClick={() => standing(u, true)} aria-label={t('accounts.reactivateOne', { username: u.username })}>{t('accounts.reactivate')}</Button>)}
         </span>
       ),

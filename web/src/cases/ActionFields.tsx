@@ -27,6 +27,8 @@ export interface ActionFieldsProps {
   categoryCode: string | null;
   /** The department the catalogue proposes, shown beside the department picker. */
   proposal?: string;
+  /** The reporter rated the case themselves: said in place of asking for their satisfaction. */
+  reporterRating?: number | null;
 }
 
 /** The fields an action needs (action-forms.ts), nothing more. */
@@ -80,7 +82,10 @@ export function ActionFields(p: ActionFieldsProps) {
         <DepartmentPicker label={t('cases.field.suggestedDepartment')} departments={p.departments} value={draft.departmentId}
           onChange={(departmentId) => onDraft({ departmentId })} nearUnitIds={p.nearUnitIds} placeholder={t('cases.field.optional')} />
       )}
-      {has('satisfaction') && (
+      {has('satisfaction') && p.reporterRating != null && (
+        <p className="reporter-rating">{t('cases.field.reporterRated', { rating: t(`cases.satisfaction.${p.reporterRating as 1 | 2 | 3 | 4 | 5}`), score: p.reporterRating })}</p>
+      )}
+      {has('satisfaction') && p.reporterRating == null && (
         <SatisfactionField legend={t('cases.field.satisfaction')} value={draft.satisfaction} onChange={(satisfaction) => onDraft({ satisfaction })} error={error('satisfaction')} />
       )}
       {has('mergeInto') && p.caseId !== undefined && (

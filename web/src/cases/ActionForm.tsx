@@ -41,7 +41,7 @@ export function ActionForm({ detail, action, categories, departments, onDone, on
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found = checkDraft(action, draft, !!detail.category);
+    const found = checkDraft(action, draft, { hasCategory: !!detail.category, reporterRating: detail.reporterRating });
     setProblems(found);
     setServerErrors({});
     setFailure(null);
@@ -69,7 +69,7 @@ export function ActionForm({ detail, action, categories, departments, onDone, on
       {failure !== null && <Alert>{messageOf(failure)}</Alert>}
       <ActionFields action={action} draft={draft} onDraft={(change) => setDraft((d) => ({ ...d, ...change }))} problems={problems} serverErrors={serverErrors}
         categories={categories} departments={departments} nearUnitIds={detail.adminUnits.map((u) => u.id)} caseId={detail.id}
-        categoryCode={detail.category?.code ?? null} proposal={proposalText ?? undefined} />
+        categoryCode={detail.category?.code ?? null} proposal={proposalText ?? undefined} reporterRating={detail.reporterRating} />
       <div className="form-actions">
         <Button type="submit" variant={form.tone === 'danger' ? 'danger' : 'primary'} busy={busy}>{t('cases.confirm', { action: t(`cases.action.${action}`) })}</Button>
         <Button onClick={onCancel} disabled={busy}>{t('cases.cancel')}</Button>

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, Select, useErrorMessage } from '../ui';
+import { Alert, Button, ConfirmButton, Select, useErrorMessage } from '../ui';
 import { checkDraft, draftParameters, EMPTY_DRAFT, type ActionDraft, type DraftProblems } from './action-draft';
 import { ActionFields } from './ActionFields';
 import { bulkAction } from './api';
 import { BULK_ACTIONS, type BulkAction, type BulkAnswer, type CaseSummary, type Category, type Department } from './types';
+
+/** Bulk actions that end the cases (不予立案, 结案): asked about once more before they are sent. */
+const ENDING: ReadonlySet<BulkAction> = new Set<BulkAction>(['reject', 'close']);
 
 export interface BulkActionBarProps {
   /** The selected cases, in list order. */
@@ -27,12 +30,20 @@ export function BulkActionBar({ selected, versions, categories, departments, onD
   const [busy, setBusy] = useState(false);
   const waiting = selected.filter((c) => !versions.has(c.id)).length;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const found = checkDraft(action, draft, true);
+  /** Whether the draft may be sent: it shows what is missing when not. */
+  const check = () => {
+    // A bulk call back records one rating for every case: the server asks for it whatever the reporters said.
+    const found = checkDraft(action, draft, { hasCategory: true, reporterRating: null });
     setProblems(found);
     setFailure(null);
-    if (Object.keys(found).length || !selected.length || waiting) return;
+    return !Object.keys(found).length && selected.length > 0 && !waiting;
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    // An ending action goes only through its confirmation.
+    if (!ENDING.has(action) && check()) void send();
+  };
+  const send = async () => {
     setBusy(true);
     try {
       const tickets = new Map(selected.map((c) => [c.id, c.ticketNo]));
@@ -57,9 +68,17 @@ export function BulkActionBar({ selected, versions, categories, departments, onD
           <ActionFields action={action} draft={draft} onDraft={(change) => setDraft((d) => ({ ...d, ...change }))} problems={problems} serverErrors={{}}
             categories={categories} departments={departments} categoryCode={null} proposal={action === 'dispatch' ? t('cases.bulk.autoHint') : undefined} />
           <div className="form-actions">
-            <Button type="submit" variant="primary" busy={busy || waiting > 0}>
-              {t('cases.bulk.submit', { action: t(`cases.action.${action}`), count: selected.length })}
-            </Button>
+            {ENDING.has(action) ? (
+              <ConfirmButton variant="primary" busy={busy || waiting > 0} ready={check} onConfirm={send}
+                question={t('cases.bulk.ask', { action: t(`cases.action.${action}`), count: selected.length })}
+                confirmLabel={t('cases.bulk.confirm', { action: t(`cases.action.${action}`), count: selected.length })}>
+                {t('cases.bulk.submit', { action: t(`cases.action.${action}`), count: selected.length })}
+              </ConfirmButton>
+            ) : (
+              <Button type="submit" variant="primary" busy={busy || waiting > 0}>
+                {t('cases.bulk.submit', { action: t(`cases.action.${action}`), count: selected.length })}
+              </Button>
+            )}
           </div>
         </form>
       )}

@@ -2,6 +2,8 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
+import { NotFound } from '../app/NotFound';
+import { positiveInt } from '../app/record-id';
 import { CaseMessages } from '../notify/CaseMessages';
 import { Alert, ScreenTitle, Spinner, StatusBadge, useErrorMessage } from '../ui';
 import { ActionPanel } from './ActionPanel';
@@ -15,11 +17,16 @@ import './cases.css';
 
 const CaseMap = lazy(() => import('./CaseMap'));
 
-/** One case: what, where and who, its photos and history, and the actions this user may take on it. */
+/** /cases/:id; an address whose id is no id at all (/cases/abc) is a page that does not exist. */
 export default function CaseDetailScreen() {
+  const id = positiveInt(useParams().id);
+  return id === null ? <NotFound /> : <CaseDetail id={id} />;
+}
+
+/** One case: what, where and who, its photos and history, and the actions this user may take on it. */
+function CaseDetail({ id }: { id: number }) {
   const { t } = useTranslation();
   const messageOf = useErrorMessage();
-  const id = Number(useParams().id);
   const { detail: c, error, reload, replace } = useCase(id);
   const { departments } = useCatalogue();
 

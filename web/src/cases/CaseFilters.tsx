@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CASE_STATUSES } from '../api/types';
 import { useAddressDraft } from '../app/echoes';
+import { positiveInt } from '../app/record-id';
 import { Button, Select, TextField } from '../ui';
 import { areaTree } from './api';
 import { areaOptions } from './area-options';
@@ -36,7 +37,7 @@ function draftOf(params: URLSearchParams): FilterDraft {
     categoryCode: params.get('categoryCode') ?? '',
     channel: params.get('channel') ?? '',
     adminUnitId: params.get('adminUnitId') ?? '',
-    departmentId: params.get('departmentId') ? Number(params.get('departmentId')) : undefined,
+    departmentId: positiveInt(params.get('departmentId')) ?? undefined,
     overdue: params.get('overdue') === 'true',
     q: params.get('q') ?? '',
     ...rangeOf(params),

@@ -60,7 +60,8 @@ export function CaseTable({ caption, rows, categories, busy, empty, selection, o
   );
   if (onOpen) {
     columns.push({
-      key: 'open', header: <span className="visually-hidden">{t('cases.column.work')}</span>,
+      // Pinned: on a phone the row is wider than the screen, and this is what the queue is for.
+      key: 'open', header: <span className="visually-hidden">{t('cases.column.work')}</span>, pinned: true,
       render: (r) => (
         <Button variant={openId === r.id ? 'primary' : 'secondary'} aria-pressed={openId === r.id} onClick={() => onOpen(r)} aria-label={t('cases.workOn', { ticketNo: r.ticketNo })}>
           {t('cases.work')}

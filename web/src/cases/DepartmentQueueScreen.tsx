@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
+import { positiveInt } from '../app/record-id';
 import { useUser } from '../app/auth';
 import { Alert, ScreenTitle, useErrorMessage } from '../ui';
 import { listCases } from './api';
@@ -29,7 +30,7 @@ export default function DepartmentQueueScreen() {
   const user = useUser();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (params.get('tab') as Tab) in TABS ? (params.get('tab') as Tab) : 'inbox';
-  const pageNo = Number(params.get('page') ?? 1);
+  const pageNo = positiveInt(params.get('page')) ?? 1;
   const { categories } = useCatalogue();
   const [round, setRound] = useState(0);
   useLiveReload(() => setRound((r) => r + 1));

@@ -1,8 +1,9 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAddressParams } from '../app/address';
+import { positiveInt } from '../app/record-id';
 import { formatDateTime } from '../i18n/format';
-import { Alert, Button, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
+import { Alert, Button, ConfirmButton, ScreenTitle, Select, Spinner, Table, useErrorMessage, useSubmit, useToast, type Column } from '../ui';
 import { areaTree, deleteRoutingRule, listRoutingRules, previewRoute, setRoutingRule, type RoutePreview, type RoutingRule } from './api';
 import { areaOptions } from './area-options';
 import { CategoryEditor } from './CategoryEditor';
@@ -34,7 +35,8 @@ export default function DispatchCatalogueScreen() {
   const areaChoices = useMemo(() => areaOptions(areas.value ?? []), [areas.value]);
   const [params, updateAddress] = useAddressParams();
   const categoryCode = params.get('categoryCode') ?? '';
-  const adminUnitId = params.get('adminUnitId') ?? '';
+  // An id, or nothing chosen: ?adminUnitId=abc must not preview the route of area NaN.
+  const adminUnitId = positiveInt(params.get('adminUnitId'))?.toString() ?? '';
   const [round, setRound] = useState(0);
   const rules = useLoad((signal) => listRoutingRules(categoryCode || undefined, signal), [categoryCode, round]);
   const preview = useLoad(
@@ -78,11 +80,15 @@ export default function DispatchCatalogueScreen() {
     { key: 'updated', header: t('cases.catalogue.updated'), render: (r) => formatDateTime(r.updatedAt), wideOnly: true },
     {
       key: 'remove', header: <span className="visually-hidden">{t('cases.catalogue.remove')}</span>,
-      render: (r) => (
-        <Button onClick={() => remove(r)} aria-label={t('cases.catalogue.removeRule', { category: categoryName(byCode.get(r.categoryCode)), area: r.adminUnit?.name ?? '' })}>
-          {t('cases.catalogue.remove')}
-        </Button>
-      ),
+      render: (r) => {
+        const names = { category: categoryName(byCode.get(r.categoryCode)), area: r.adminUnit?.name ?? '' };
+        return (
+          <ConfirmButton onConfirm={() => remove(r)} aria-label={t('cases.catalogue.removeRule', names)}
+            question={t('cases.catalogue.removeAsk', names)} confirmLabel={t('cases.catalogue.removeConfirm')}>
+            {t('cases.catalogue.remove')}
+          </ConfirmButton>
+        );
+      },
     },
   ];
 

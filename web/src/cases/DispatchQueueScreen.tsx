@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
+import { positiveInt } from '../app/record-id';
 import { Alert, Button, ScreenTitle, useErrorMessage } from '../ui';
 import { listCases } from './api';
 import { BulkActionBar } from './BulkActionBar';
@@ -32,7 +33,7 @@ export default function DispatchQueueScreen() {
   const messageOf = useErrorMessage();
   const [params, setParams] = useSearchParams();
   const tab: Tab = (params.get('tab') as Tab) in TABS ? (params.get('tab') as Tab) : 'pending';
-  const pageNo = Number(params.get('page') ?? 1);
+  const pageNo = positiveInt(params.get('page')) ?? 1;
   const { categories, departments } = useCatalogue();
   const [round, setRound] = useState(0);
   useLiveReload(() => setRound((r) => r + 1));

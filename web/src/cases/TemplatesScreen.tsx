@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, ScreenTitle, Spinner, useErrorMessage, useToast } from '../ui';
+import { Alert, Button, ConfirmButton, ScreenTitle, Spinner, useErrorMessage, useToast } from '../ui';
 import { allTemplates, withdrawTemplate } from './api';
 import { useCatalogue, useCategoryName, useLoad } from './hooks';
 import { TemplateForm } from './TemplateForm';
@@ -63,7 +63,10 @@ export default function TemplatesScreen() {
               {tpl.editable && (
                 <div className="form-actions">
                   <Button onClick={() => setEditing(tpl)} aria-label={t('cases.templateAdmin.editOne', { title: tpl.title })}>{t('cases.templateAdmin.edit')}</Button>
-                  <Button onClick={() => withdraw(tpl)} aria-label={t('cases.templateAdmin.withdrawOne', { title: tpl.title })}>{t('cases.templateAdmin.withdraw')}</Button>
+                  <ConfirmButton onConfirm={() => withdraw(tpl)} aria-label={t('cases.templateAdmin.withdrawOne', { title: tpl.title })}
+                    question={t('cases.templateAdmin.withdrawAsk', { title: tpl.title })} confirmLabel={t('cases.templateAdmin.withdrawConfirm')}>
+                    {t('cases.templateAdmin.withdraw')}
+                  </ConfirmButton>
                 </div>
               )}
             </li>

@@ -22,20 +22,23 @@ export const EMPTY_DRAFT: ActionDraft = {
   categoryCode: '', triage: '', urgency: '', supportDepartmentIds: [], extensionAmount: '', extensionUnit: 'days', referTo: '', note: '', photos: [],
 };
 
+/** What the case already holds, which spares fields: its category (registration may keep it), the reporter's own rating (a call back keeps it). */
+export interface CaseFacts {
+  hasCategory: boolean;
+  reporterRating: number | null;
+}
+
 /** A problem with one field, as a translation key under cases.invalid. */
 export type DraftProblems = Partial<Record<ActionField, 'required' | 'noteOrTemplate' | 'amount' | 'support'>>;
 
-/**
- * What must be filled before sending, as the server would refuse it otherwise. `hasCategory`:
- * the case is categorised already (registration may keep its category).
- */
-export function checkDraft(action: CaseAction, d: ActionDraft, hasCategory: boolean): DraftProblems {
+/** What must be filled before sending, as the server would refuse it otherwise. */
+export function checkDraft(action: CaseAction, d: ActionDraft, { hasCategory, reporterRating }: CaseFacts): DraftProblems {
   const form = ACTION_FORMS[action];
   const problems: DraftProblems = {};
   if (form.noteRequired && !d.note.trim() && d.templateId === undefined) problems.note = 'noteOrTemplate';
   if (action === 'register' && !d.categoryCode && !hasCategory) problems.category = 'required';
   if (action === 'joint_dispatch' && d.supportDepartmentIds.length === 0) problems.supportDepartments = 'support';
-  if (action === 'callback' && d.satisfaction === undefined) problems.satisfaction = 'required';
+  if (action === 'callback' && d.satisfaction === undefined && reporterRating === null) problems.satisfaction = 'required';
   if (action === 'merge' && d.mergeIntoId === undefined) problems.mergeInto = 'required';
   if (form.fields.includes('extension') && !(Number(d.extensionAmount) > 0)) problems.extension = 'amount';
   return problems;

@@ -11,7 +11,7 @@ export type ActionField =
   | 'department' // departmentId: lead department (dispatch: optional, the catalogue decides)
   | 'supportDepartments' // supportDepartmentIds (joint dispatch: at least one)
   | 'suggestedDepartment' // departmentId on a transfer: where the handler thinks it belongs
-  | 'satisfaction' // 1–5 (call back: required)
+  | 'satisfaction' // 1–5 (call back: required, unless the reporter rated the case themselves)
   | 'mergeInto' // mergeIntoId
   | 'extension' // {amount, unit}
   | 'referTo'

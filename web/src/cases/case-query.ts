@@ -1,8 +1,9 @@
+import { positiveInt } from '../app/record-id';
 import { OPEN_STATUSES, type CaseQuery } from './types';
 
 /** The case list's filters live in the address (?status=&categoryCode=…), so the figures' drill-down links open them. */
 export function queryFromParams(params: URLSearchParams): CaseQuery {
-  const number = (key: string) => (params.get(key) ? Number(params.get(key)) : undefined);
+  const number = (key: string) => positiveInt(params.get(key)) ?? undefined;
   const statuses = params.getAll('status').flatMap((s) => (s === 'open' ? [...OPEN_STATUSES] : [s]));
   return {
     status: statuses.length ? statuses : undefined,

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { CASE_ACTIONS, type CaseAction } from './types';
+import { CASE_ACTIONS, CHANNELS, type CaseAction, type Channel } from './types';
 
 /** What a timeline entry's action reads as: an action of the loop, the intake, or a photo added. */
 export function eventLabel(t: TFunction, action: string): string {
@@ -8,4 +8,9 @@ export function eventLabel(t: TFunction, action: string): string {
   if (action === 'photo') return t('cases.event.photo');
   if (action === 'warn') return t('cases.event.warn');
   return action;
+}
+
+/** Where a case came from, in the interface language; a channel this client does not know keeps its code. */
+export function channelLabel(t: TFunction, channel: string): string {
+  return (CHANNELS as readonly string[]).includes(channel) ? t(`cases.channel.${channel as Channel}`) : channel;
 }

@@ -121,6 +121,8 @@ export interface CaseDetail {
   closedAt: string | null;
   mergedIntoId: number | null;
   satisfaction: number | null;
+  /** The reporter's own rating, which a call back keeps without asking again; null when it must ask (src/cases/cases.workflow.ts reporterRating). */
+  reporterRating: number | null;
   reopenCount: number;
   extensionCount: number;
   escalationLevel: number;

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useAddressParams } from '../app/address';
 import './geo.css';
 import { useUser } from '../app/auth';
+import { positiveInt } from '../app/record-id';
 import { Alert, ScreenTitle, Spinner, useErrorMessage } from '../ui';
 import { fetchAdminTree, fetchBasemap, fetchBoundaries, fetchGrid, fetchGrids } from './api';
 import { AdminTree, pathTo } from './AdminTree';
@@ -25,8 +26,8 @@ export default function MapScreen() {
 
   const tree = useResource((signal) => fetchAdminTree(signal), []);
   const basemap = useResource((signal) => fetchBasemap(signal).catch(() => null), []);
-  const unitId = Number(params.get('unit')) || tree.data?.[0]?.id || null;
-  const gridId = Number(params.get('grid')) || null;
+  const unitId = positiveInt(params.get('unit')) ?? tree.data?.[0]?.id ?? null;
+  const gridId = positiveInt(params.get('grid'));
   const chain = tree.data && unitId ? pathTo(tree.data, unitId) : null;
   const unit = chain?.[chain.length - 1];
 

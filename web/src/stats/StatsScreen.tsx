@@ -9,6 +9,7 @@ import { downloadFigures, fetchFigures, GROUPINGS, type FigureQuery, type Groupi
 import { FigureChart } from './FigureChart';
 import { columnsOf, rowsOf } from './figures';
 import { FigureTable } from './FigureTable';
+import { useGroupName } from './group-names';
 import { PeriodPicker, type PeriodChoice } from './PeriodPicker';
 import { isDay, periodOf, PERIOD_KINDS, type PeriodKind } from './periods';
 
@@ -38,6 +39,7 @@ export default function StatsScreen() {
   const query: FigureQuery = { groupBy, ...period };
   const figures = useResource((signal) => fetchFigures(query, signal), [groupBy, period.from, period.to]);
   const [exporting, setExporting] = useState<'xlsx' | 'csv' | null>(null);
+  const groupNameOf = useGroupName();
 
   const update = (next: { period?: PeriodChoice; groupBy?: Grouping }) => updateAddress((p) => {
     if (next.period) {
@@ -65,7 +67,7 @@ export default function StatsScreen() {
   const groupName = t(`stats.groups.${groupBy}`);
   const span = t('stats.span', { from: formatDate(period.from), to: formatDate(Date.parse(period.to) - 1) });
   const data = figures.data?.groupBy === groupBy ? figures.data : undefined;
-  const rows = data ? rowsOf(data, t('stats.total')) : [];
+  const rows = data ? rowsOf(data, t('stats.total'), (g) => groupNameOf(data.groupBy, g)) : [];
   const chartFields = data?.groupBy === 'staff' ? ['received', 'dispatched', 'handled', 'closed'] : ['received', 'closed'];
 
   return (

@@ -1,4 +1,5 @@
 import type { CaseDrill, Figures } from './api';
+import type { NamedGroup } from './group-names';
 
 /** How a figure reads: a count, a rate (fraction → percent) or hours. */
 export type FigureKind = 'count' | 'rate' | 'hours';
@@ -42,11 +43,11 @@ export interface FigureRow {
   total?: boolean;
 }
 
-/** The groups and the totals as rows of one shape, whatever the grouping. */
-export function rowsOf(figures: Figures, totalName: string): FigureRow[] {
-  const groups = figures.groups as unknown as (Record<string, number | null> & { key: unknown; name: string; code: string | null; drill: CaseDrill | null; closedDrill: CaseDrill | null; dueDrill: CaseDrill | null })[];
+/** The groups and the totals as rows of one shape, whatever the grouping; `nameOf` names a group in the interface language. */
+export function rowsOf(figures: Figures, totalName: string, nameOf: (group: NamedGroup) => string): FigureRow[] {
+  const groups = figures.groups as unknown as (Record<string, number | null> & NamedGroup & { code: string | null; drill: CaseDrill | null; closedDrill: CaseDrill | null; dueDrill: CaseDrill | null })[];
   return [
-    ...groups.map((g) => ({ key: String(g.key), name: g.name, code: g.code, drill: g.drill, closedDrill: g.closedDrill, dueDrill: g.dueDrill, values: g })),
+    ...groups.map((g) => ({ key: String(g.key), name: nameOf(g), code: g.code, drill: g.drill, closedDrill: g.closedDrill, dueDrill: g.dueDrill, values: g })),
     { key: 'total', name: totalName, code: null, drill: null, closedDrill: null, dueDrill: null, values: figures.totals as unknown as Record<string, number | null>, total: true },
   ];
 }

@@ -9,6 +9,8 @@ export interface Column<T> {
   align?: 'start' | 'end';
   /** Hidden on phones (narrower than 640 px). */
   wideOnly?: boolean;
+  /** Kept in sight at the end of the row while the table scrolls sideways: the row's main action. */
+  pinned?: boolean;
 }
 
 export interface TableProps<T> {
@@ -27,6 +29,7 @@ export interface TableProps<T> {
 /** A data table that scrolls sideways on narrow screens (its scroll area is focusable by keyboard). */
 export function Table<T>({ caption, captionHidden, columns, rows, rowKey, empty, busy }: TableProps<T>) {
   const { t } = useTranslation();
+  const classOf = (c: Column<T>) => [c.align === 'end' ? 'num' : '', c.wideOnly ? 'wide-only' : '', c.pinned ? 'pinned-end' : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="table" aria-busy={busy || undefined}>
@@ -34,7 +37,7 @@ export function Table<T>({ caption, captionHidden, columns, rows, rowKey, empty,
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" className={[c.align === 'end' ? 'num' : '', c.wideOnly ? 'wide-only' : ''].join(' ').trim() || undefined}>{c.header}</th>
+              <th key={c.key} scope="col" className={classOf(c)}>{c.header}</th>
             ))}
           </tr>
         </thead>
@@ -44,7 +47,7 @@ export function Table<T>({ caption, captionHidden, columns, rows, rowKey, empty,
           ) : rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c) => (
-                <td key={c.key} className={[c.align === 'end' ? 'num' : '', c.wideOnly ? 'wide-only' : ''].join(' ').trim() || undefined}>{c.render(row)}</td>
+                <td key={c.key} className={classOf(c)}>{c.render(row)}</td>
               ))}
             </tr>
           ))}

@@ -1,4 +1,5 @@
 export { Button, type ButtonProps } from './Button';
+export { ConfirmButton, type ConfirmButtonProps } from './ConfirmButton';
 export { TextField, type TextFieldProps } from './TextField';
 export { Select, type SelectOption, type SelectProps } from './Select';
 export { Table, type Column, type TableProps } from './Table';
