@@ -76,8 +76,9 @@ describe('errors name what is at fault', () => {
 });
 
 describe('times a Date cannot hold', () => {
-  // RFC 3339 allows them; a leap second is an invalid Date, and PostgreSQL refuses years 0000 and 10000.
-  const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '9999-12-31T23:59:59-23:59'];
+  // RFC 3339 allows them; a leap second is an invalid Date, and arithmetic on a period near years
+  // 1 or 9999 (a second added, 90 days back, China's midnight) leaves what PostgreSQL holds.
+  const unholdable = ['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00+08:00', '0001-03-01T00:00:00Z', '9999-12-31T23:59:59Z', '1899-12-31T23:59:59Z', '3000-01-01T00:00:00Z'];
 
   it('are refused as bad input naming the parameter, wherever a period is asked for', async () => {
     const admin = t.as(await t.login('admin'));
@@ -90,6 +91,8 @@ describe('times a Date cannot hold', () => {
         [`/api/v1/audit?from=${v}`, 'from'],
         [`/api/v1/stats/cases?groupBy=department&from=${v}&to=2027-01-01T00:00:00Z`, 'from'],
         [`/open311/v2/requests.json?start_date=${v}`, 'start_date'],
+        [`/open311/v2/requests.json?end_date=${v}`, 'end_date'],
+        [`/open311/v2/servicerequestupdates.json?end_date=${v}`, 'end_date'],
         [`/open311/v2/servicerequestupdates.json?start_date=${v}`, 'start_date'],
         [`/api/v1/cases/points.geojson?status=all&from=${v}&to=2027-01-01T00:00:00Z`, 'from'],
       ]) {
@@ -100,17 +103,25 @@ describe('times a Date cannot hold', () => {
     }
   });
 
-  it('as days, year 0000 is refused too', async () => {
-    const res = await t.as(await t.login('admin'))({ url: '/api/v1/stats/cases/daily?from=0000-01-01&to=0000-02-01' });
-    expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error.field).toBe('from');
+  it('as days, before 1900 or from 3000 are refused too', async () => {
+    const admin = t.as(await t.login('admin'));
+    for (const [from, to] of [['0000-01-01', '0000-02-01'], ['0001-01-01', '0001-01-02'], ['1899-12-31', '1900-01-02']]) {
+      const res = await admin({ url: `/api/v1/stats/cases/daily?from=${from}&to=${to}` });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.field).toBe('from');
+    }
+    expect((await admin({ url: '/api/v1/stats/cases/daily?from=2999-12-01&to=3000-01-01' })).json().error.field).toBe('to');
   });
 
-  it('leave the earliest and a real last second of a day alone', async () => {
+  it('leave the earliest, the latest and a real last second of a day alone, with the arithmetic done on them', async () => {
     const admin = t.as(await t.login('admin'));
-    for (const value of ['0001-01-01T00:00:00Z', '2026-12-31T23:59:59.999+08:00', '9999-12-31T23:59:59Z']) {
-      const res = await admin({ url: `/api/v1/cases?from=${encodeURIComponent(value)}` });
-      expect(res.statusCode, res.body).toBe(200);
+    for (const value of ['1900-01-01T00:00:00Z', '2026-12-31T23:59:59.999+08:00', '2999-12-31T23:59:59Z']) {
+      const v = encodeURIComponent(value);
+      for (const url of [`/api/v1/cases?from=${v}`, `/open311/v2/requests.json?end_date=${v}`, `/open311/v2/servicerequestupdates.json?end_date=${v}`]) {
+        const res = await admin({ url });
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+      }
     }
+    expect((await admin({ url: '/api/v1/stats/cases/daily?from=1900-01-01&to=1900-01-02' })).statusCode).toBe(200);
   });
 });

@@ -62,14 +62,19 @@ function boundedIntegers(schema: unknown): unknown {
   return copy;
 }
 
-/** The instants JavaScript's ISO strings and PostgreSQL's input both read: years 1 to 9999 (UTC). */
-const YEAR_ONE = Date.parse('0001-01-01T00:00:00Z');
-const YEAR_TEN_THOUSAND = Date.parse('+010000-01-01T00:00:00Z');
+/**
+ * The times a city's records can carry: years 1900 to 2999. Wide enough for any case, audit entry
+ * or period asked about, and far enough inside what JavaScript and PostgreSQL hold (years 1 to
+ * 9999) that the arithmetic done on a period (a second added to an end, 90 days back from it, a
+ * day's midnight in China) cannot step outside.
+ */
+const EARLIEST = Date.parse('1900-01-01T00:00:00Z');
+const AFTER_LATEST = Date.parse('3000-01-01T00:00:00Z');
 
 /**
  * RFC 3339 allows what no Date holds: a leap second (23:59:60 is an invalid Date, whose ISO
- * string throws), and years that UTC turns into 0000 or 10000 (which PostgreSQL refuses).
- * Refused here, naming the field, rather than failing later as a 500.
+ * string throws), and years that arithmetic would carry past PostgreSQL's. Refused here, naming
+ * the field, rather than failing later as a 500.
  */
 function representableTimes(ajv: Ajv): void {
   // ajv-formats defines both as { validate, compare } on strings (its fmtDef).
@@ -81,9 +86,9 @@ function representableTimes(ajv: Ajv): void {
   const date = ajv.formats.date as unknown as StringFormat;
   ajv.addFormat('date-time', narrowed(dateTime, (s) => {
     const at = Date.parse(s);
-    return at >= YEAR_ONE && at < YEAR_TEN_THOUSAND;
+    return at >= EARLIEST && at < AFTER_LATEST;
   }));
-  ajv.addFormat('date', narrowed(date, (s) => !s.startsWith('0000')));
+  ajv.addFormat('date', narrowed(date, (s) => s >= '1900' && s < '3000'));
 }
 
 /**
