@@ -155,6 +155,21 @@ describe('staff account import', () => {
     expect(t.env.cipher.decrypt(phone.phone_enc!)).toBe('13700001234');
   });
 
+  it('reads a workbook by its content, whatever type it was declared as', async () => {
+    const rows = [[fresh('as_csv'), '声明为CSV', 'leader', Number(D1), null, null]];
+    const res = await upload(admin, await xlsx(HEADER, rows), CSV);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().accounts.map((a: { username: string }) => a.username)).toEqual([rows[0][0]]);
+  });
+
+  it('refuses a JSON body as a format it does not take, even one nested too deep to write back', async () => {
+    for (const body of ['{}', '['.repeat(5000) + ']'.repeat(5000)]) {
+      const res = await upload(admin, body, 'application/json', '?dryRun=true');
+      expect(res.statusCode, res.body.slice(0, 200)).toBe(415);
+      expect(res.json().error.field).toBe('file');
+    }
+  });
+
   it('reads the Chinese headers and role names of a CSV saved by Excel, with a byte-order mark and CRLF', async () => {
     const header = ['用户名', '姓名', '角色', '辖区', '部门', '手机'];
     const rows = [[fresh('zh_worker'), '赵网格', '网格员', D1, '', '13600001111'], [fresh('zh_handler'), '钱处置', '部门处置人员', D2, departmentId, '']];

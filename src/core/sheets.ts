@@ -25,16 +25,17 @@ export const SHEET_FORMATS: Readonly<Record<string, SheetFormat>> = {
 };
 
 /**
- * Decides the format from the file name's extension, else from the declared media type (both
- * looked up in `known`), else from the first bytes: 'PK' starts a zip, as XLSX is. Null when
+ * Decides the format from the first bytes when they start a zip (as XLSX is), else from the file
+ * name's extension, else from the declared media type (both looked up in `known`). Null when
  * nothing tells.
  */
 export function detectFormat<F extends string>(content: Buffer, filename?: string, mediaType?: string, known: Readonly<Record<string, F | SheetFormat>> = SHEET_FORMATS): F | SheetFormat | null {
+  // An XLSX is a zip, whatever its name or declared type says: read as text it would be garbage.
+  if (content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04) return 'xlsx';
   const ext = filename?.toLowerCase().split('.').pop();
   if (ext && Object.hasOwn(known, ext)) return known[ext];
   const declared = mediaType?.split(';')[0].trim().toLowerCase();
   if (declared && Object.hasOwn(known, declared)) return known[declared];
-  if (content[0] === 0x50 && content[1] === 0x4b) return 'xlsx';
   return null;
 }
 

@@ -438,6 +438,10 @@ describe('grid import from GeoJSON', () => {
     it('a JSON body that is a string, not a document', async () => {
       await unreadable(() => upload(tokens.admin, 'grids', '"hello"', 'application/json'), /multipart\/form-data or as the request body/);
     });
+
+    it('a JSON body nested too deep to be GeoJSON', async () => {
+      await unreadable(() => upload(tokens.admin, 'grids', '['.repeat(5000) + ']'.repeat(5000), 'application/json'), /nested too deeply/);
+    });
   });
 });
 

@@ -94,7 +94,7 @@ export async function geoRoutes(app: FastifyInstance, { env }: { env: Env }): Pr
     },
   }, async (request, reply) => {
     const query = request.query as Static<typeof ImportQuery>;
-    const file = await readUpload(request, env.config.importMaxBytes);
+    const file = await readUpload(request, env.config.importMaxBytes, { json: true });
     const format: ImportFormat = query.format ?? detectFormat(file.content, file.filename, file.mediaType);
     const rows = await readImportFile(file.content, format);
     const accounts = query.kind === 'grid-members' ? await teamAccountsByUsername(env, request.ctx, geoWrite.memberUsernames(rows)) : undefined;

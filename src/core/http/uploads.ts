@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAccess, type Permission } from '../access.js';
-import { ValidationError } from '../errors.js';
+import { AppError, ValidationError } from '../errors.js';
 import { XLSX_MEDIA_TYPE } from '../sheets.js';
 
 /** An uploaded import file, with what the client said about it. */
@@ -35,8 +35,11 @@ export function uploadRoute(maxBytes: number, permission: Permission) {
   };
 }
 
-/** The import file of a request: its multipart field `file`, or the raw body. */
-export async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+/**
+ * The import file of a request: its multipart field `file`, or the raw body. A JSON body (parsed
+ * already, as every route's) is taken only where JSON is a format of the import (`json`: GeoJSON).
+ */
+export async function readUpload(request: FastifyRequest, maxBytes: number, { json = false } = {}): Promise<Upload> {
   if (request.isMultipart()) {
     try {
       const part = await request.file({ limits: { fileSize: maxBytes, files: 1 } });
@@ -54,6 +57,15 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
   }
   const body = request.body;
   if (Buffer.isBuffer(body)) return { content: body, mediaType: request.headers['content-type'] };
-  if (body && typeof body === 'object') return { content: Buffer.from(JSON.stringify(body)) };
+  if (body && typeof body === 'object') {
+    if (!json) throw new AppError(415, 'unsupported_media_type', 'send the file as CSV or XLSX, as multipart/form-data or the raw body, not as JSON', 'file');
+    try {
+      return { content: Buffer.from(JSON.stringify(body)), mediaType: 'application/json' };
+    } catch (err) {
+      // JSON.parse reads any depth; writing it back recurses, and a hostile nesting overflows the stack.
+      if (err instanceof RangeError) throw new ValidationError('file', 'the JSON is nested too deeply to be a GeoJSON file');
+      throw err;
+    }
+  }
   throw new ValidationError('file', 'send the file as multipart/form-data or as the request body');
 }
