@@ -108,7 +108,7 @@ describe('bulk actions', () => {
     const { results, summary } = res.json();
     expect(summary).toEqual({ total: 4, succeeded: 2, failed: 2 });
     expect(results.slice(0, 2)).toEqual(advice.map((x) => ({ id: x.id, ok: true, status: 'closed', version: x.version + 1 })));
-    expect(results[2]).toMatchObject({ id: government.id, ok: false, error: { code: 'invalid_input', field: 'action' } });
+    expect(results[2]).toMatchObject({ id: government.id, ok: false, error: { code: 'action_not_allowed', field: 'action', details: { status: 'registered' } } });
     expect(results[3]).toMatchObject({ id: received.id, ok: false, error: { code: 'action_not_allowed', details: { status: 'received' } } });
     for (const x of advice) {
       const ticketNo = (await dispatcher({ url: `/api/v1/cases/${x.id}` })).json().ticketNo;

@@ -344,7 +344,13 @@ describe('the closed loop', () => {
     expect((await act(dispatcher, privateCase, { action: 'close', note: '已告知联系物业或维修公司' })).json().status).toBe('closed');
     const governmentCase = await make({ categoryCode: leaf.stall.code });
     await act(dispatcher, governmentCase, { action: 'register' });
-    expect((await act(dispatcher, governmentCase, { action: 'close' })).statusCode).toBe(400);
+    // A government matter closes only once handled: not offered, and refused as not allowed now.
+    const registered = (await dispatcher({ url: `/api/v1/cases/${governmentCase}` })).json();
+    expect(registered.allowedActions).not.toContain('close');
+    expect((await dispatcher({ url: `/api/v1/cases/${privateCase}` })).json().status).toBe('closed');
+    const refused = await act(dispatcher, governmentCase, { action: 'close' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'action_not_allowed', details: { allowedActions: registered.allowedActions } });
   });
 
   it('covers every action in the transition table', () => {

@@ -20,7 +20,7 @@ import * as listRepo from './cases.list.repo.js';
 import { routeCase } from './cases.routing.js';
 import { templatedNote } from './cases.templates.js';
 import { presentCase, presentReporter } from './cases.view.js';
-import { allowedActions, ANSWERING_ACTIONS, mayTake, nextStatus, OPEN_STATUSES, reporterRating, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
+import { allowedActions, ANSWERING_ACTIONS, nextStatus, OPEN_STATUSES, reporterRating, TRANSITIONS, type Action, type Standing, type Status } from './cases.workflow.js';
 
 export const CHANNELS = ['patrol', 'hotline', 'citizen_app', 'department', 'detection', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -134,12 +134,20 @@ export async function visibleCase(env: Env, actor: Actor | null, id: number): Pr
   return c;
 }
 
+/**
+ * The actions the table allows less those the case itself rules out: a registered case closes
+ * without being handled only when it is a private matter, answered with advice.
+ */
+function applicable(c: repo.CaseRow, actions: Action[]): Action[] {
+  return c.status === 'registered' && c.triage !== 'private' ? actions.filter((a) => a !== 'close') : actions;
+}
+
 /** One case with its timeline and exactly the actions this caller may take now. */
 export async function getCase(env: Env, ctx: RequestContext, id: number) {
   requireAccess(ctx.actor, 'cases.read');
   const c = await visibleCase(env, ctx.actor, id);
   const standing = await standingOf(env, ctx.actor, c);
-  const actions = allowedActions(c.status as Status, standing);
+  const actions = applicable(c, allowedActions(c.status as Status, standing));
   const view = await presentCase(env, ctx, c, actions);
   // Whoever may dispatch sees where the catalogue would send it, rules of the area included.
   if (!actions.includes('dispatch')) return view;
@@ -298,8 +306,7 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
     if (input.satisfaction <= 2) return { patch: { satisfaction: input.satisfaction, reopen_count: c.reopen_count + 1 }, status: 'in_progress', detail: { satisfaction: input.satisfaction, reopened: true } };
     return { patch: { satisfaction: input.satisfaction }, detail: { satisfaction: input.satisfaction } };
   },
-  async close(_env, c, _input, now) {
-    if (c.status === 'registered' && c.triage !== 'private') throw new ValidationError('action', 'only a private matter, answered with advice, closes without being handled');
+  async close(_env, _c, _input, now) {
     return { patch: { closed_at: now } };
   },
   async merge(env, c, input, now, actor) {
@@ -333,8 +340,8 @@ export async function applyAction(env: Env, ctx: RequestContext, id: number, inp
   const c = await visibleCase(env, actor, id);
   const status = c.status as Status;
   const standing = await standingOf(env, actor, c);
-  const allowed = allowedActions(status, standing);
-  if (!mayTake(input.action, status, standing)) {
+  const allowed = applicable(c, allowedActions(status, standing));
+  if (!allowed.includes(input.action)) {
     throw new AppError(409, 'action_not_allowed', `${input.action} is not allowed on a ${status} case for you; allowed: ${allowed.join(', ') || 'none'}`, 'action', { allowedActions: allowed, status });
   }
   if (input.version !== c.version) throw staleVersion(c.version, allowed);
