@@ -68,6 +68,23 @@ describe('errors name what is at fault', () => {
     expect(res.json().error).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
   });
 
+  it('a number in a path or query not written as a plain decimal, or a status that is not one', async () => {
+    const admin = t.as(await t.login('admin'));
+    const one = (await admin({ url: '/api/v1/auth/me' })).json().id as number;
+    expect((await admin({ url: `/api/v1/users/${one}` })).statusCode).toBe(200);
+    for (const spelt of [`0x${one.toString(16)}`, ` ${one}`, `+${one}`, `${one}.0`, `${one}e0`]) {
+      const res = await admin({ url: `/api/v1/users/${encodeURIComponent(spelt)}` });
+      expect(res.statusCode, spelt).toBe(400);
+      expect(res.json().error.field, spelt).toBe('id');
+    }
+    for (const [query, field] of [['page=1.0', 'page'], ['pageSize=1e1', 'pageSize'], ['gridId=0x1', 'gridId'], ['status=receivd', 'status'], ['status=received&status=closd', 'status']]) {
+      const res = await admin({ url: `/api/v1/cases?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.field, query).toContain(field);
+    }
+    expect((await admin({ url: '/api/v1/cases?status=received&status=closed&page=1' })).statusCode).toBe(200);
+  });
+
   it('a filter pointing at an admin unit there is not', async () => {
     const res = await t.as(await t.login('admin'))({ url: '/api/v1/cases?adminUnitId=99999999' });
     expect(res.statusCode).toBe(404);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ACTIONS } from './cases.workflow.js';
+import { ACTIONS, STATUSES } from './cases.workflow.js';
 import { DEPARTMENT_KINDS } from './taxonomy.js';
 import { CHANNELS, REQUEST_TYPES, TRIAGES, URGENCIES } from './cases.service.js';
 import { PHONE_PATTERN } from '../core/phone.js';
@@ -57,7 +57,7 @@ export const ActionBody = Type.Object({
 
 /** The filters of the case list, which its CSV export takes too. */
 const caseFilterFields = {
-  status: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 20 })),
+  status: Type.Optional(Type.Array(literals(STATUSES), { maxItems: 20, description: 'one or more statuses (repeat the parameter); a misspelt one is refused, not matched by nothing' })),
   categoryCode: Type.Optional(CategoryCode),
   channel: Type.Optional(literals(CHANNELS)),
   adminUnitId: Type.Optional(Type.Integer({ minimum: 1 })),

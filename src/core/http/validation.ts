@@ -45,6 +45,50 @@ function refusingUnstorable(validate: ValidateFunction): ValidateFunction {
   return Object.assign(check, { schemaEnv: validate.schemaEnv, schema: validate.schema });
 }
 
+/** The numbers a query string or a path may spell: plain decimals. */
+const DECIMAL = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?$/ } as const;
+
+/** The top-level fields of a query or path schema that take numbers, by kind (an array's items too). */
+function numericFields(schema: unknown): Map<string, keyof typeof DECIMAL> {
+  const fields = new Map<string, keyof typeof DECIMAL>();
+  const kindOf = (s: unknown): keyof typeof DECIMAL | null => {
+    const type = (s as { type?: unknown } | null)?.type;
+    const types = Array.isArray(type) ? type : [type];
+    return types.includes('integer') ? 'integer' : types.includes('number') ? 'number' : null;
+  };
+  const properties = (schema as { properties?: Record<string, unknown> } | null)?.properties ?? {};
+  for (const [name, property] of Object.entries(properties)) {
+    const kind = kindOf(property) ?? kindOf((property as { items?: unknown }).items);
+    if (kind) fields.set(name, kind);
+  }
+  return fields;
+}
+
+/**
+ * Ajv coerces a query's or path's text as JavaScript's Number() does, so "0x10", " 1", "+1" and
+ * "1e1" became numbers: /cases/0x10 was case 16. Numbers there must be written as plain decimals.
+ */
+function plainNumbers(schema: unknown, validate: ValidateFunction): ValidateFunction {
+  const fields = numericFields(schema);
+  if (fields.size === 0) return validate;
+  const check = ((data: unknown, cxt?: DataValidationCxt) => {
+    if (data !== null && typeof data === 'object') {
+      for (const [name, kind] of fields) {
+        const given = (data as Record<string, unknown>)[name];
+        for (const value of Array.isArray(given) ? given : [given]) {
+          if (typeof value !== 'string' || DECIMAL[kind].test(value)) continue;
+          check.errors = [{ instancePath: `/${name}`, schemaPath: '#', keyword: 'type', params: { type: kind }, message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} in plain decimals` }];
+          return false;
+        }
+      }
+    }
+    const valid = validate(data, cxt);
+    check.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  return Object.assign(check, { schemaEnv: validate.schemaEnv, schema: validate.schema });
+}
+
 /**
  * Every integer a route takes is one JavaScript holds exactly, whatever the schema says:
  * 1e300 is an "integer" to JSON Schema, and would reach the database to fail there as a 500.
@@ -102,5 +146,9 @@ export function registerValidation(app: FastifyInstance): void {
     addFormats.default(ajv);
     representableTimes(ajv);
   }
-  app.setValidatorCompiler(({ schema, httpPart }) => refusingUnstorable((httpPart === 'body' ? json : text).compile(boundedIntegers(schema) as FastifySchema & object)));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const bounded = boundedIntegers(schema) as FastifySchema & object;
+    if (httpPart === 'body') return refusingUnstorable(json.compile(bounded));
+    return refusingUnstorable(plainNumbers(bounded, text.compile(bounded)));
+  });
 }
