@@ -73,7 +73,7 @@ function sendPhoto(reply: FastifyReply, content: photos.PhotoContent, cacheContr
 /** Photo routes, staff and public. */
 export async function casePhotoRoutes(app: FastifyInstance, { env }: { env: Env }): Promise<void> {
   // Reporters without an account upload at most this often from one address.
-  const publicUploads = new ReportLimit(30, 3600_000);
+  const publicUploads = new ReportLimit(30, 3600_000, 'photos');
 
   app.post('/api/v1/cases/:id/photos', {
     // Checked again by the service; here so that an anonymous upload is not read at all.

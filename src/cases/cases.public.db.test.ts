@@ -272,6 +272,16 @@ describe('the challenge', () => {
     expect(reused.json().error).toMatchObject({ field: 'challenge', message: expect.stringContaining('used') });
   });
 
+  it('takes a challenge out of use at a wrong answer, so its few answers cannot be tried in turn', async () => {
+    const challenge = await solved();
+    const wrong = await report(await goodReport({ challenge: { ...challenge, answer: challenge.answer + 1 } }));
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ field: 'challenge', message: expect.stringContaining('wrong') });
+    const right = await report(await goodReport({ challenge }));
+    expect(right.statusCode).toBe(400);
+    expect(right.json().error).toMatchObject({ field: 'challenge', message: expect.stringContaining('used') });
+  });
+
   it('refuses an expired challenge', async () => {
     const challenge = await solved();
     const later = Date.now() + 11 * 60_000;

@@ -92,9 +92,11 @@ export class PublicChallenges {
     if (claim.e < now) throw refuse('the challenge has expired; ask for a new one');
     if (this.used.has(claim.n)) throw refuse('the challenge has been used; ask for a new one');
     const given = Number(String(answer).trim().replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10)));
-    if (!Number.isInteger(given) || !safeEqual(claim.d, this.digest(claim.n, given))) throw refuse('the answer to the challenge is wrong');
     if (this.used.size > 10_000) for (const [n, e] of this.used) if (e < now) this.used.delete(n);
+    // Taken out of use before the answer is checked: a wrong answer costs the question, so its
+    // few possible answers cannot be tried one after another.
     this.used.set(claim.n, claim.e);
+    if (!Number.isInteger(given) || !safeEqual(claim.d, this.digest(claim.n, given))) throw refuse('the answer to the challenge is wrong; ask for a new one');
     return () => { this.used.delete(claim.n); };
   }
 
@@ -111,11 +113,11 @@ function safeEqual(a: string, b: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** At most `max` reports per address within `windowMs`, counted in memory (one process). */
+/** At most `max` of something (reports, photos) per address within `windowMs`, counted in memory (one process). */
 export class ReportLimit {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(private readonly max = 10, private readonly windowMs = 3600_000) {}
+  constructor(private readonly max = 10, private readonly windowMs = 3600_000, private readonly what = 'reports') {}
 
   /** Counts one attempt; throws 429 when the address has made too many. */
   take(ip: string, reply: FastifyReply): void {
@@ -124,7 +126,7 @@ export class ReportLimit {
     if (recent.length >= this.max) {
       const retryAfter = Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
       reply.header('retry-after', String(retryAfter));
-      throw new AppError(429, 'too_many_requests', `too many reports from your address; try again in ${retryAfter} s`, undefined, { retryAfter });
+      throw new AppError(429, 'too_many_requests', `too many ${this.what} from your address; try again in ${retryAfter} s`, undefined, { retryAfter });
     }
     recent.push(now);
     this.hits.set(ip, recent);
@@ -154,7 +156,8 @@ export async function publicCaseRoutes(app: FastifyInstance, { env }: { env: Env
       description: 'Answers 201 {ticketNo, status, secret, followUrl}. The secret is shown once: keep it to rate the outcome. At most 10 reports per address an hour (429).',
       body: PublicCaseBody,
     },
-    // Counted after the schema check, so a typo does not use up a reporter's allowance.
+    // Counted after the schema check, so a typo does not use up a reporter's allowance; a wrong
+    // answer does, being what a script sends.
     preHandler: async (request: FastifyRequest, reply: FastifyReply) => limit.take(request.ip, reply),
   }, async (request, reply) => {
     const body = request.body as Static<typeof PublicCaseBody>;
