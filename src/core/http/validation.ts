@@ -45,8 +45,8 @@ function refusingUnstorable(validate: ValidateFunction): ValidateFunction {
   return Object.assign(check, { schemaEnv: validate.schemaEnv, schema: validate.schema });
 }
 
-/** The numbers a query string or a path may spell: plain decimals. */
-const DECIMAL = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?$/ } as const;
+/** The numbers a query string or a path may spell: decimals, as JavaScript writes them (an exponent for a fraction). */
+const DECIMAL = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i } as const;
 
 /** The top-level fields of a query or path schema that take numbers, by kind (an array's items too). */
 function numericFields(schema: unknown): Map<string, keyof typeof DECIMAL> {
@@ -77,7 +77,7 @@ function plainNumbers(schema: unknown, validate: ValidateFunction): ValidateFunc
         const given = (data as Record<string, unknown>)[name];
         for (const value of Array.isArray(given) ? given : [given]) {
           if (typeof value !== 'string' || DECIMAL[kind].test(value)) continue;
-          check.errors = [{ instancePath: `/${name}`, schemaPath: '#', keyword: 'type', params: { type: kind }, message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} in plain decimals` }];
+          check.errors = [{ instancePath: `/${name}`, schemaPath: '#', keyword: 'type', params: { type: kind }, message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} written in decimals` }];
           return false;
         }
       }
