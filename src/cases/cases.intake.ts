@@ -1,4 +1,4 @@
-import type { RequestContext } from '../core/access.js';
+import { inScope, type RequestContext } from '../core/access.js';
 import { auditRows } from '../core/audit.js';
 import { isDataError, MicroBatcher, perDatabase } from '../core/batcher.js';
 import type { Db } from '../core/db.js';
@@ -121,6 +121,11 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
   const { input } = spec;
   const place = await resolvePlace(env, input);
   if (spec.channel === 'patrol' && !place.gridId) throw new ValidationError('location', 'a patrol report needs the point where it was seen');
+  // A patrol is what a grid worker saw on her round: outside her community she could not follow it up.
+  // Other doors take in any place in the city (一号受理) and the case goes where it lies.
+  if (spec.channel === 'patrol' && ctx.actor && !inScope(ctx.actor, place.path)) {
+    throw new ValidationError('location', `the point at longitude ${input.location!.lon}, latitude ${input.location!.lat} lies outside your area; report it through 12345`);
+  }
   const category = input.categoryCode ? await leafCategory(env, input.categoryCode) : null;
   const triage = input.triage ?? category?.triage ?? null;
   const urgency = input.urgency ?? 'routine';

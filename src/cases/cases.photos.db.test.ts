@@ -277,6 +277,20 @@ describe('case photos', () => {
     const handler = t.as(await t.login('department_handler'));
     expect((await upload(handler, inD1.id, images.png, 'a.png', 'image/png')).statusCode).toBe(403);
   });
+
+  it("lets the grid worker keep her photo with a patrol she saw in another grid of her community, and refuses a patrol outside it", async () => {
+    const mine = await t.env.db.selectFrom('grids').select('path').where('id', '=', workersGrid.id).executeTakeFirstOrThrow();
+    const neighbour = (await t.env.db.selectFrom('grids').select(['id', 'boundary']).where('path', '=', mine.path).where('id', '!=', workersGrid.id)
+      .orderBy('id').executeTakeFirstOrThrow()) as { id: number; boundary: Area };
+    const seen = await gridWorker({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'patrol', requestType: 'report', description: '邻网格：路面塌陷', location: interiorPoint(neighbour.boundary) } });
+    expect(seen.statusCode, seen.body).toBe(201);
+    const photo = await upload(gridWorker, seen.json().id, images.jpeg, 'hole.jpg', 'image/jpeg');
+    expect(photo.statusCode, photo.body).toBe(201);
+    expect(photo.json()).toMatchObject({ stage: 'report', via: 'staff' });
+    const far = await gridWorker({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'patrol', requestType: 'report', description: '别的区：路面塌陷', location: interiorPoint(d2Grid.boundary) } });
+    expect(far.statusCode, far.body).toBe(400);
+    expect(far.json().error).toMatchObject({ field: 'location', message: expect.stringContaining('12345') });
+  });
 });
 
 describe('the reporter\'s photos', () => {

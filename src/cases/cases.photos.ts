@@ -204,13 +204,14 @@ function defaultStage(role: Role, status: string): PhotoStage {
   return 'report';
 }
 
-/** A handler adds photos to her department's cases, a grid worker to cases in her grids. */
+/** A handler adds photos to her department's cases, a grid worker to cases in her grids and those she took in. */
 async function requireRelation(env: Env, actor: Actor, c: repo.CaseRow): Promise<void> {
   if (actor.role === 'department_handler') {
     const assigned = (await repo.activeAssignments(env.db, c.id)).some((a) => a.departmentId === actor.departmentId);
     if (!assigned) throw new ForbiddenError('you may add photos only to cases assigned to your department');
   }
-  if (actor.role === 'grid_worker' && !(c.grid_id !== null && await geo.worksGrid(env, actor.id, c.grid_id))) {
+  // Her own patrol seen in another grid of her community keeps the photos she took with it.
+  if (actor.role === 'grid_worker' && c.created_by !== actor.id && !(c.grid_id !== null && await geo.worksGrid(env, actor.id, c.grid_id))) {
     throw new ForbiddenError('you may add photos only to cases in your grids');
   }
 }

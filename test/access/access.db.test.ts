@@ -25,7 +25,10 @@ function expected(access: RouteAccess, caller: Caller, where: Where): number | '
   if (access.needs === 'public') return granted();
   if (caller.role === 'anonymous') return 401;
   if (access.needs !== 'signed-in' && !can({ role: caller.role } as Actor, access.needs)) return 403;
-  if (where === 'out' && access.scoped) return access.outside === 'same' ? granted() : access.outside ?? 404;
+  if (where === 'out' && access.scoped) {
+    const outside = typeof access.outside === 'function' ? access.outside(caller.role) : access.outside;
+    return outside === 'same' ? granted() : outside ?? 404;
+  }
   return granted();
 }
 

@@ -26,8 +26,8 @@ export interface RouteAccess {
   request(world: World, caller: Caller, where: Where): MatrixRequest | Promise<MatrixRequest>;
   /** Past the permission and the jurisdiction, the status when it is not any 2xx: a rule of the service decides. */
   granted?: (role: CallerRole) => number | 'ok';
-  /** The status for a record outside the jurisdiction when it is not 404 (a write naming a place elsewhere is bad input), or `same` as inside. */
-  outside?: number | 'same';
+  /** The status for a record outside the jurisdiction when it is not 404 (a write naming a place elsewhere is bad input), or `same` as inside; by role when it differs. */
+  outside?: number | 'same' | ((role: CallerRole) => number | 'same');
   /** What a 2xx must also say, when the answer carries per-record outcomes. */
   answers?: (body: string, where: Where) => boolean;
 }
@@ -119,9 +119,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/audit': { needs: 'audit.read', request: () => ({ url: '/api/v1/audit?limit=5' }) },
 
   'POST /api/v1/cases': {
-    // Each role takes cases in through its own channel. A place in another district is accepted:
-    // intake does not check the caller's jurisdiction (reported as an open question).
-    needs: 'cases.create', scoped: true, outside: 201,
+    // Each role takes cases in through its own channel. A place in another district is taken in
+    // (一号受理) and goes there; but a grid worker's patrol is what she saw in her own area.
+    needs: 'cases.create', scoped: true, outside: (role) => (role === 'grid_worker' ? 400 : 201),
     request: (w, c, where) => ({
       method: 'POST', url: '/api/v1/cases',
       payload: {
