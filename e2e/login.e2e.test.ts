@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shot, useBrowser } from './browser.js';
+import { shot, signIn, useBrowser } from './browser.js';
 
 describe('signing in', () => {
   const b = useBrowser();
@@ -53,6 +53,22 @@ describe('signing in', () => {
     const { page } = b;
     await page.reload();
     await expect.poll(() => page.locator('main h1').textContent()).toBe('派遣队列');
+  });
+
+  it('signs a new tab in with the open tab\'s session, and a sign-out there signs this tab out too', async () => {
+    const { page } = b;
+    const tab = await b.context.newPage();
+    await tab.goto('/cases');
+    await expect.poll(() => tab.locator('main h1').textContent()).toBe('案件');
+    expect(new URL(tab.url()).pathname).toBe('/cases');
+    const menu = tab.getByRole('button', { name: '菜单' });
+    if (await menu.isVisible()) await menu.click();
+    await tab.getByRole('button', { name: '退出登录' }).click();
+    await tab.waitForURL('**/login');
+    await tab.close();
+    await page.waitForURL('**/login');
+    expect(await page.evaluate(() => sessionStorage.getItem('shiyu.token'))).toBeNull();
+    await signIn(page, 'dispatcher');
   });
 
   it('switches to English and back', async () => {

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { Navigate, useLocation } from 'react-router-dom';
 import * as authApi from '../api/auth';
 import { ApiError, session, setUnauthorizedHandler } from '../api/client';
+import { announceSignOut, borrowSession, lendSession } from '../api/session-share';
 import type { User } from '../api/types';
 import { Spinner } from '../ui/Spinner';
 
@@ -26,9 +27,19 @@ export interface Auth {
 
 const AuthContext = createContext<Auth | null>(null);
 
-/** Holds who is signed in. The token lives in sessionStorage (api/client `session`), the user here. */
+/**
+ * Holds who is signed in. The token lives in sessionStorage (api/client `session`), the user here;
+ * a new tab borrows the session of an open one (api/session-share).
+ */
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState>(() => (session.token() ? { status: 'loading', user: null } : { status: 'signedOut', user: null }));
+  const [state, setState] = useState<AuthState>({ status: 'loading', user: null });
+
+  // Signed out in another tab: the session is over here too.
+  useEffect(() => lendSession(() => {
+    if (!session.token()) return;
+    session.clear();
+    setState({ status: 'signedOut', user: null, loggedOut: true });
+  }), []);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
@@ -39,16 +50,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    if (!session.token()) return;
     const controller = new AbortController();
-    authApi.fetchMe(controller.signal).then(
-      (user) => setState({ status: 'signedIn', user }),
-      (err: unknown) => {
+    void (async () => {
+      const borrowed = session.token() ? null : await borrowSession();
+      if (controller.signal.aborted) return;
+      // Signed in on the login screen while the other tabs were asked: that session wins.
+      const token = session.token() ?? borrowed;
+      if (!token) return setState({ status: 'signedOut', user: null });
+      session.set(token);
+      try {
+        setState({ status: 'signedIn', user: await authApi.fetchMe(controller.signal) });
+      } catch (err) {
         if (controller.signal.aborted) return;
         if (err instanceof ApiError && err.status === 401) session.clear();
         setState({ status: 'signedOut', user: null, expired: err instanceof ApiError && err.status === 401 });
-      },
-    );
+      }
+    })();
     return () => controller.abort();
   }, []);
 
@@ -66,6 +83,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // The session may be gone already; signing out here is what matters.
     }
     session.clear();
+    announceSignOut();
     setState({ status: 'signedOut', user: null, loggedOut: true });
   }, []);
 
