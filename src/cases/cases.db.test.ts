@@ -304,6 +304,25 @@ describe('the closed loop', () => {
     expect((await act(dispatcher, id, { action: 'dispatch', departmentId: support.id })).json().status).toBe('dispatched');
   });
 
+  it('does not send a returned case back where it came from unasked, and proposes the department a transfer names', async () => {
+    const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
+    await act(dispatcher, id, { action: 'register' });
+    const lead = (await act(dispatcher, id, { action: 'dispatch' })).json().departments[0].id as number;
+    await act(await handlerOf(lead), id, { action: 'return', note: '不属于本部门职责' });
+    const returned = (await dispatcher({ url: `/api/v1/cases/${id}` })).json();
+    expect(returned.proposedRoute).toEqual({ department: null, reason: 'returned' });
+    const unasked = await act(dispatcher, id, { action: 'dispatch' });
+    expect(unasked.statusCode).toBe(400);
+    expect(unasked.json().error.field).toBe('departmentId');
+    // Named outright, having read why, it may go there again; transferred on, the named department is proposed.
+    expect((await act(dispatcher, id, { action: 'dispatch', departmentId: lead })).json().status).toBe('dispatched');
+    const departments = (await dispatcher({ url: '/api/v1/departments' })).json().items as { id: number; kind: string }[];
+    const market = departments.find((d) => d.kind === 'market')!;
+    await act(await handlerOf(lead), id, { action: 'transfer', note: '应由市场监管部门办理', departmentId: market.id });
+    expect((await dispatcher({ url: `/api/v1/cases/${id}` })).json().proposedRoute).toMatchObject({ department: { id: market.id }, reason: 'suggested' });
+    expect((await act(dispatcher, id, { action: 'dispatch' })).json().departments).toEqual([expect.objectContaining({ id: market.id, role: 'lead' })]);
+  });
+
   it('extends a deadline on request, defers, hangs and resumes', async () => {
     const id = (await intake(dispatcher, hotline({ categoryCode: leaf.stall.code }))).json().id;
     await act(dispatcher, id, { action: 'register' });

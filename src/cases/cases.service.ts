@@ -151,8 +151,26 @@ export async function getCase(env: Env, ctx: RequestContext, id: number) {
   const view = await presentCase(env, ctx, c, actions);
   // Whoever may dispatch sees where the catalogue would send it, rules of the area included.
   if (!actions.includes('dispatch')) return view;
+  const proposed = await proposedRoute(env, c);
+  return { ...view, proposedRoute: { department: proposed.department && { id: proposed.department.id, name: proposed.department.name }, reason: proposed.reason } };
+}
+
+/**
+ * Where a dispatch without a named department sends a case: the catalogue's department, with the
+ * area's rules; for a case handed back, the department the one that transferred it named, and never
+ * back to the department that returned it (the dispatcher names that one outright, having read why).
+ */
+async function proposedRoute(env: Env, c: repo.CaseRow): Promise<{ department: { id: number; name: string } | null; reason: string }> {
   const route = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
-  return { ...view, proposedRoute: { department: route.department && { id: route.department.id, name: route.department.name }, reason: route.reason } };
+  if (c.status !== 'returned') return route;
+  const back = (await repo.caseEvents(env.db, c.id)).findLast((e) => e.action === 'return' || e.action === 'transfer');
+  const detail = (back?.detail ?? {}) as { fromDepartmentId?: number | null; suggestedDepartmentId?: number | null };
+  if (detail.suggestedDepartmentId) {
+    const suggested = (await departmentsById(env, [detail.suggestedDepartmentId])).get(detail.suggestedDepartmentId);
+    if (suggested) return { department: { id: detail.suggestedDepartmentId, name: suggested.name }, reason: 'suggested' };
+  }
+  if (route.department && route.department.id === detail.fromDepartmentId) return { department: null, reason: 'returned' };
+  return route;
 }
 
 /**
@@ -247,7 +265,8 @@ type EffectFn = (env: Env, c: repo.CaseRow, input: ActionInput, now: Date, actor
 async function dispatchEffect(env: Env, c: repo.CaseRow, input: ActionInput, now: Date, joint: boolean): Promise<Effect> {
   let lead = input.departmentId;
   if (lead === undefined) {
-    const route = await routeCase(env, c.category_code, c.triage, (await geo.getAdminUnitChain(env, c.admin_unit_id)).map((u) => u.id));
+    const route = await proposedRoute(env, c);
+    if (route.reason === 'returned') throw new ValidationError('departmentId', 'the catalogued department returned this case; name the departmentId (that one again, if it must)');
     if (!route.department) throw new ValidationError('departmentId', 'no department is catalogued for this category here; name the departmentId');
     lead = route.department.id;
   }
@@ -282,8 +301,9 @@ const EFFECTS: Partial<Record<Action, EffectFn>> = {
   },
   dispatch: (env, c, input, now) => dispatchEffect(env, c, input, now, false),
   joint_dispatch: (env, c, input, now) => dispatchEffect(env, c, input, now, true),
-  async return() { return { patch: { department_id: null }, assign: 'clear' }; },
-  async transfer(_env, _c, input) { return { patch: { department_id: null }, assign: 'clear', detail: { suggestedDepartmentId: input.departmentId ?? null } }; },
+  // Which department handed it back, so that a dispatch without a named department does not send it there again.
+  async return(_env, c) { return { patch: { department_id: null }, assign: 'clear', detail: { fromDepartmentId: c.department_id } }; },
+  async transfer(_env, c, input) { return { patch: { department_id: null }, assign: 'clear', detail: { fromDepartmentId: c.department_id, suggestedDepartmentId: input.departmentId ?? null } }; },
   async request_extension(env, c, input) {
     if (!input.extension) throw new ValidationError('extension', 'say how much more time is needed');
     // Asked for, it must be something the dispatcher can grant.
