@@ -268,6 +268,11 @@ describe('the case screens', () => {
     await panel().getByRole('button', { name: '签收', exact: true }).click();
     await panel().getByRole('button', { name: '确认签收' }).click();
     await expect.poll(() => panel().locator('.action-buttons button').allTextContents()).toEqual(['办结反馈', '转办', '申请延期']);
+    // Done, the keyboard is at the head of the next step's buttons; a form cancelled gives it back to its button.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^actions-/);
+    await panel().getByRole('button', { name: '转办', exact: true }).click();
+    await panel().getByRole('button', { name: '取消' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('transfer');
     await panel().getByRole('button', { name: '办结反馈', exact: true }).click();
     const form = panel().locator('form[data-action="report_back"]');
     await form.getByRole('button', { name: '确认办结反馈' }).click();
@@ -339,10 +344,17 @@ describe('the case screens', () => {
     await form.getByLabel('诉求类型').selectOption('complaint');
     await form.getByLabel('案件类别').selectOption('E0102');
     await form.getByLabel('来电反映的问题').fill('来电反映：小区门口垃圾三天无人清运。');
+    // The desk's position is not the caller's: no GPS here. A missing point is said, and goes once one is given.
+    expect(await form.getByRole('button', { name: '使用当前位置' }).count()).toBe(0);
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => form.locator('.point-field .field-error').count()).toBe(1);
     await typePoint(form, point);
+    await expect.poll(() => form.locator('.point-field .field-error').count()).toBe(0);
     await form.getByLabel('来电号码（可选，用于回访）').fill('13912345678');
     await form.getByRole('button', { name: '登记', exact: true }).click();
     await expect.poll(() => form.locator('.alert-success').textContent()).toMatch(/已登记，工单号 \d{13}/);
+    // The outcome takes the focus, so the next call starts from the top of the emptied form.
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('form-outcome');
     const ticketNo = /工单号 (\d+)/.exec((await form.locator('.alert-success').textContent())!)![1];
     const found = await dispatcher.get<{ items: { id: number; status: string; channel: string; requestType: string }[] }>(`/api/v1/cases?q=${ticketNo}`);
     expect([found.items[0].channel, found.items[0].requestType, found.items[0].status]).toEqual(['hotline', 'complaint', 'received']);

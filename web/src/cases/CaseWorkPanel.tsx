@@ -17,6 +17,15 @@ export interface CaseWorkPanelProps {
   withPhotos?: boolean;
 }
 
+/** Why a returned case is back: who handed it back and what they said, read before dispatching again. */
+function HandedBack({ c }: { c: CaseDetail }) {
+  const { t } = useTranslation();
+  if (c.status !== 'returned') return null;
+  const back = c.timeline.findLast((e) => e.action === 'return' || e.action === 'transfer');
+  if (!back) return null;
+  return <Alert kind="info">{t(`cases.handedBack.${back.action === 'transfer' ? 'transfer' : 'return'}`, { actor: back.actor, note: back.note ?? '—' })}</Alert>;
+}
+
 /** A case worked on beside its queue: the facts needed to decide and the actions allowed now. */
 export function CaseWorkPanel({ caseId, onChanged, onClose, withPhotos }: CaseWorkPanelProps) {
   const { t } = useTranslation();
@@ -40,6 +49,7 @@ export function CaseWorkPanel({ caseId, onChanged, onClose, withPhotos }: CaseWo
         <>
           <div className="case-badges"><StatusBadge status={c.status} /><CaseFlags c={c} /></div>
           <p className="case-description">{c.description}</p>
+          <HandedBack c={c} />
           <CaseFacts c={c} compact />
           {withPhotos && <PhotoGallery caseId={c.id} refreshKey={c.version} />}
           <p><Link to={`/cases/${c.id}`}>{t('cases.openCase')}</Link></p>

@@ -9,7 +9,7 @@ import { BulkResults } from './BulkResults';
 import { CasePager } from './CasePager';
 import { CaseTable } from './CaseTable';
 import { CaseWorkPanel } from './CaseWorkPanel';
-import { PatrolReportForm } from './PatrolReportForm';
+import { StaffIntakeForm } from './StaffIntakeForm';
 import { useCatalogue, useLoad } from './hooks';
 import { QueueTabs } from './QueueTabs';
 import { useLiveReload } from './useLiveReload';
@@ -51,7 +51,7 @@ export default function DispatchQueueScreen() {
     <section className="queue">
       <ScreenTitle>{t('cases.dispatchQueueTitle')}</ScreenTitle>
       <Button variant="primary" className="wide-button" aria-expanded={calling} title={t('cases.hotline.openHint')} onClick={() => setCalling(!calling)}>{t('cases.hotline.open')}</Button>
-      {calling && <PatrolReportForm channel="hotline" categories={categories} onReported={() => setRound((r) => r + 1)} />}
+      {calling && <StaffIntakeForm channel="hotline" categories={categories} onReported={() => setRound((r) => r + 1)} />}
       <QueueTabs tabs={(Object.keys(TABS) as Tab[]).map((key) => ({ key, label: t(`cases.tab.${key}`) }))} current={tab} onChange={(key) => go({ tab: key })} />
       {page.error !== null && <Alert>{messageOf(page.error)}</Alert>}
       <div className={open ? 'queue-columns with-panel' : 'queue-columns'}>

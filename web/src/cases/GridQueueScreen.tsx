@@ -5,7 +5,7 @@ import { listCases } from './api';
 import { CaseCard } from './CaseCard';
 import { CaseWorkPanel } from './CaseWorkPanel';
 import { useCatalogue, useLoad } from './hooks';
-import { PatrolReportForm } from './PatrolReportForm';
+import { StaffIntakeForm } from './StaffIntakeForm';
 import { useLiveReload } from './useLiveReload';
 import { useMyGrids } from './useMyGrids';
 import { OPEN_STATUSES, type CaseSummary } from './types';
@@ -47,7 +47,7 @@ export default function GridQueueScreen() {
       <ScreenTitle>{t('cases.gridQueueTitle')}</ScreenTitle>
       <p className="muted">{grids.length ? t('cases.grid.mine', { grids: grids.map((g) => g.properties.name).join('、') }) : ready ? t('cases.grid.none') : ''}</p>
       <Button variant="primary" className="wide-button" aria-expanded={reporting} onClick={() => setReporting(!reporting)}>{t('cases.grid.report')}</Button>
-      {reporting && <PatrolReportForm categories={categories} outline={outline} onReported={() => setRound((r) => r + 1)} />}
+      {reporting && <StaffIntakeForm categories={categories} outline={outline} onReported={() => setRound((r) => r + 1)} />}
       {cases.error !== null && <Alert>{messageOf(cases.error)}</Alert>}
       <section aria-labelledby="to-verify">
         <h2 id="to-verify">{t('cases.grid.toVerify', { count: toVerify.length })}</h2>

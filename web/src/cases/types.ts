@@ -96,7 +96,7 @@ export interface CaseDetail {
   ticketNo: string;
   version: number;
   /** Where the dispatch catalogue would send the case, for whoever may dispatch it now. */
-  proposedRoute?: { department: { id: number; name: string } | null; reason: 'rule' | 'category' | 'community' | 'private' | 'none' };
+  proposedRoute?: { department: { id: number; name: string } | null; reason: 'rule' | 'category' | 'community' | 'private' | 'none' | 'suggested' | 'returned' };
   status: CaseStatus;
   open: boolean;
   channel: Channel;
@@ -245,6 +245,8 @@ export interface TakenCase {
   status: CaseStatus;
   grid: { id: number; code: string; name: string } | null;
   route: { department: { id: number; name: string } | null; reason: string };
+  /** Open cases of the same category nearby, reported shortly before: candidates to merge on the case's page. */
+  possibleDuplicates?: { id: number; ticketNo: string; distanceM: number }[];
 }
 
 /** A reporter's contact; in the case view masked, from GET /api/v1/cases/{id}/reporter whole. */

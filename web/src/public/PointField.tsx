@@ -22,6 +22,8 @@ export interface PointFieldProps {
   outline?: FeatureCollection;
   /** Fetches the outlines when the map is first opened instead (the city's districts for a resident). */
   loadOutline?: () => Promise<FeatureCollection>;
+  /** Offer the device's position (false where the place is not where the device is: a call). */
+  gps?: boolean;
 }
 
 type Locating = 'idle' | 'busy' | 'denied' | 'unavailable';
@@ -30,7 +32,7 @@ type Locating = 'idle' | 'busy' | 'denied' | 'unavailable';
  * Where it is: the phone's position (GPS), a point picked on the map, or longitude and latitude
  * typed in (WGS84, as stored). The map is for when GPS is off or the problem is elsewhere.
  */
-export function PointField({ legend, value, onChange, error, outline, loadOutline }: PointFieldProps) {
+export function PointField({ legend, value, onChange, error, outline, loadOutline, gps = true }: PointFieldProps) {
   const { t } = useTranslation();
   const id = useId();
   const [locating, setLocating] = useState<Locating>('idle');
@@ -61,7 +63,7 @@ export function PointField({ legend, value, onChange, error, outline, loadOutlin
     <fieldset className={['field', 'point-field', error ? 'field-invalid' : ''].filter(Boolean).join(' ')} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
       <div className="point-buttons">
-        <Button onClick={locate} busy={locating === 'busy'}>{t('public.point.useGps')}</Button>
+        {gps && <Button onClick={locate} busy={locating === 'busy'}>{t('public.point.useGps')}</Button>}
         <Button onClick={() => { setMapOpen(!mapOpen); if (!mapOpen) openMap(); }} aria-expanded={mapOpen}>{t(mapOpen ? 'public.point.hideMap' : 'public.point.pickOnMap')}</Button>
       </div>
       <p className="point-status" role="status">
