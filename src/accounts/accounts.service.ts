@@ -289,6 +289,14 @@ export async function teamAccounts(env: Env, ctx: RequestContext, ids: number[])
   return new Map((await asTeamAccounts(env, ctx.actor, await repo.findUsersById(env.db, ids))).map((a) => [a.id, a]));
 }
 
+/**
+ * Staff members' display names by id, for figures that name who did the work (staff, not
+ * residents: no personal data of the public).
+ */
+export async function staffNames(env: Env, ids: number[]): Promise<Map<number, string>> {
+  return new Map((await repo.findUsersById(env.db, ids)).map((u) => [Number(u.id), u.displayName]));
+}
+
 /** The same, by username, for an import of grid members that names accounts. */
 export async function teamAccountsByUsername(env: Env, ctx: RequestContext, usernames: string[]): Promise<Map<string, TeamAccount>> {
   requireAccess(ctx.actor, 'users.read');

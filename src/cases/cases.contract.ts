@@ -107,7 +107,8 @@ export interface CaseFigureGroup extends CaseFigureSet {
 
 export interface StaffFigureGroup extends StaffFigureSet {
   key: number;
-  code: null;
+  /** The username; `name` is the display name. */
+  code: string;
   name: string;
   nameEn: null;
   drill: null;

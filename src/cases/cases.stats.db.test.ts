@@ -376,8 +376,11 @@ describe('figures by post', () => {
 
     const body = await figures(dispatcher, 'groupBy=staff');
     const handlerName = `handler_${departments.A.id}`;
-    const row = (name: string) => body.groups.find((g: { name: string }) => g.name === name);
-    expect(body.groups.map((g: { name: string }) => g.name).sort()).toEqual(['dispatcher', 'dispatcher_d1', handlerName, worker.username].sort());
+    const row = (username: string) => body.groups.find((g: { code: string }) => g.code === username);
+    expect(body.groups.map((g: { code: string }) => g.code).sort()).toEqual(['dispatcher', 'dispatcher_d1', handlerName, worker.username].sort());
+    // Named as people know them; the username beside it.
+    const names = await t.env.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', ['dispatcher', worker.username]).execute();
+    for (const u of names) expect(row(u.username).name).toBe(u.display_name);
     expect(row('dispatcher')).toMatchObject({ received: 2, registered: 1, dispatched: 1, handled: 0, verified: 0, closed: 1, drill: null });
     expect(row('dispatcher_d1')).toMatchObject({ received: 0, registered: 1, dispatched: 1, handled: 0, verified: 0, closed: 0 });
     expect(row(handlerName)).toMatchObject({ received: 0, registered: 0, dispatched: 0, handled: 3, verified: 0, closed: 0 });

@@ -1,3 +1,4 @@
+import { staffNames } from '../accounts/accounts.service.js';
 import { CSV_BOM, csvLine } from '../core/csv.js';
 import { writeXlsx } from '../core/sheets.js';
 import { requireAccess, scopePrefix, type Actor, type RequestContext } from '../core/access.js';
@@ -66,7 +67,11 @@ export async function caseFigures(env: Env, ctx: RequestContext, q: FigureQuery)
 
 async function staffFigures(env: Env, prefix: string, period: repo.Period, head: FigureHead): Promise<StaffFigures> {
   const rows = await repo.staffCounts(env.db, prefix, period);
-  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({ key: actorId, code: null, name: actorName, nameEn: null, ...counts, drill: null, closedDrill: null, dueDrill: null }))
+  // Named as people know them, with the username as the code: the timeline keeps only the username.
+  const names = await staffNames(env, rows.map((r) => Number(r.actorId)));
+  const groups = rows.map(({ actorId, actorName, ...counts }): StaffFigureGroup => ({
+    key: actorId, code: actorName, name: names.get(Number(actorId)) ?? actorName, nameEn: null, ...counts, drill: null, closedDrill: null, dueDrill: null,
+  }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const totals = sumOf(groups, ['received', 'registered', 'dispatched', 'handled', 'verified', 'closed'] as const);
   return { groupBy: 'staff', level: null, ...head, groups, totals };
