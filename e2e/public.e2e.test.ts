@@ -30,6 +30,12 @@ describe('the citizen portal', () => {
     await expect.poll(() => page.locator('.point-status').textContent()).toBe(`已选位置：经度 ${point.lon.toFixed(5)}，纬度 ${point.lat.toFixed(5)}`);
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'manhole.png', mimeType: 'image/png', buffer: png(96, 72, [90, 90, 200]) });
     await page.locator('.photo-previews img').waitFor();
+    // The gallery too, not the camera alone; and a phone's long file name does not widen the page.
+    expect(await page.locator('input[type="file"]').getAttribute('capture')).toBeNull();
+    await page.getByLabel('现场照片（可选）').setInputFiles({ name: `IMG_20261125_${'0'.repeat(60)}.png`, mimeType: 'image/png', buffer: png(8, 8, [9, 9, 9]) });
+    await expect.poll(() => page.locator('.photo-previews img').count()).toBe(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.getByRole('button', { name: `移除 IMG_20261125_${'0'.repeat(60)}.png` }).click();
     await page.getByLabel('手机号码').fill('13800001234');
     await page.getByLabel('公开我的描述、位置和照片').check();
     await answerChallenge();

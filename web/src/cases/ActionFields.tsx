@@ -104,7 +104,8 @@ export function ActionFields(p: ActionFieldsProps) {
           options={REFER_TO.map((r) => ({ value: r, label: t(`cases.referTo.${r}`) }))} name="referTo" />
       )}
       {has('photos') && (
-        <PhotoInput label={t('cases.field.photos')} files={draft.photos} onChange={(photos) => onDraft({ photos })} error={error('photos')} hint={t('cases.field.photosHint')} />
+        <PhotoInput label={t('cases.field.photos')} files={draft.photos} onChange={(photos) => onDraft({ photos })} error={error('photos')} hint={t('cases.field.photosHint')}
+          camera={form.photoStage === 'verification'} />
       )}
       <TemplatePicker action={action} categoryCode={p.categoryCode} caseId={p.caseId} templateId={draft.templateId}
         onChange={(templateId) => onDraft({ templateId })} onUseText={(text) => onDraft({ note: draft.note ? `${text}\n${draft.note}` : text })} />

@@ -122,7 +122,7 @@ export function StaffIntakeForm({ categories, outline, onReported, channel = 'pa
       <PointField legend={words('where')} value={point} outline={outline} gps={channel === 'patrol'} loadOutline={channel === 'hotline' ? publicOutline : undefined}
         onChange={(p) => { setPoint(p); if (p && missing.point) setMissing({ ...missing, point: false }); if (fieldError(error, 'location')) setError(null); }}
         error={missing.point ? t('cases.invalid.point') : fieldError(error, 'location') ? words('outside') : undefined} />
-      <PhotoInput label={t('cases.field.photos')} files={photos} onChange={setPhotos} hint={words('photoHint')} />
+      <PhotoInput label={t('cases.field.photos')} files={photos} onChange={setPhotos} hint={words('photoHint')} camera={channel === 'patrol'} />
       <Button type="submit" variant="primary" busy={busy}>{words('submit')}</Button>
     </form>
   );

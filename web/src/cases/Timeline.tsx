@@ -23,6 +23,12 @@ function detailOf(t: TFunction, e: TimelineEntry, departmentName: (id: number) =
   return parts.length ? parts.join(' · ') : null;
 }
 
+/** Staff by username; the doors (a citizen, an Open311 app, the scheduler) in the reader's words. */
+function actorName(t: TFunction, actor: string): string {
+  if (actor.startsWith('open311:')) return t('cases.timeline.door.open311', { client: actor.slice('open311:'.length) });
+  if (actor === 'citizen' || actor === 'public' || actor === 'system') return t(`cases.timeline.door.${actor}`);
+  return actor;
+}
 /** The case's history, oldest first: who did what, when, with the state it led to and the note. */
 export function Timeline({ entries, departments }: { entries: readonly TimelineEntry[]; departments: readonly Department[] }) {
   const { t } = useTranslation();
@@ -37,7 +43,7 @@ export function Timeline({ entries, departments }: { entries: readonly TimelineE
               <strong>{eventLabel(t, e.action)}</strong>
               {e.from !== e.to && <StatusBadge status={e.to} />}
               <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-              {e.actor && <span className="muted">{t('cases.timeline.by', { actor: e.actor })}</span>}
+              {e.actor && <span className="muted">{t('cases.timeline.by', { actor: actorName(t, e.actor) })}</span>}
             </div>
             {detail && <p className="timeline-detail">{detail}</p>}
             {e.note && <p className="timeline-note">{e.note}</p>}

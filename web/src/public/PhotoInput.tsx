@@ -8,10 +8,15 @@ export interface PhotoInputProps {
   onChange: (files: File[]) => void;
   error?: string;
   hint?: string;
+  camera?: boolean;
 }
 
-/** Photos from the phone's camera (or files on a desktop), previewed before they are sent. */
-export function PhotoInput({ label, files, onChange, error, hint }: PhotoInputProps) {
+/**
+ * Photos from the phone's camera or its gallery (files on a desktop), previewed before they are
+ * sent. `camera` opens the camera straight away (a grid worker's photo of what she sees now); else
+ * the phone offers its gallery too, for a photo taken a moment ago.
+ */
+export function PhotoInput({ label, files, onChange, error, hint, camera = false }: PhotoInputProps) {
   const { t } = useTranslation();
   const id = useId();
   const previews = useMemo(() => files.map((f) => ({ file: f, url: URL.createObjectURL(f) })), [files]);
@@ -25,7 +30,7 @@ export function PhotoInput({ label, files, onChange, error, hint }: PhotoInputPr
         id={id}
         type="file"
         accept="image/*"
-        capture="environment"
+        capture={camera ? 'environment' : undefined}
         multiple
         aria-describedby={describedBy}
         onChange={(e) => { onChange([...files, ...Array.from(e.target.files ?? [])]); e.target.value = ''; }}
@@ -35,8 +40,9 @@ export function PhotoInput({ label, files, onChange, error, hint }: PhotoInputPr
           {previews.map((p, i) => (
             <li key={p.url}>
               <img src={p.url} alt={t('public.photo.chosen', { name: p.file.name })} />
-              <button type="button" className="btn btn-link" onClick={() => onChange(files.filter((_, j) => j !== i))}>
-                {t('public.photo.remove', { name: p.file.name })}
+              {/* The name only for screen readers: a phone's long file names would push the page wide. */}
+              <button type="button" className="btn btn-link" aria-label={t('public.photo.remove', { name: p.file.name })} onClick={() => onChange(files.filter((_, j) => j !== i))}>
+                {t('public.photo.removeShort')}
               </button>
             </li>
           ))}

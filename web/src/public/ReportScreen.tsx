@@ -38,6 +38,14 @@ export default function ReportScreen() {
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState<{ receipt: ReportReceipt; photosSent: number; photosFailed: number } | null>(null);
 
+  // A field's error goes as soon as the field is changed, not at the next submit.
+  const fixed = (problem: Problem) => setProblems((found) => {
+    if (!found.has(problem)) return found;
+    const left = new Set(found);
+    left.delete(problem);
+    return left;
+  });
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const found = new Set<Problem>();
@@ -96,17 +104,17 @@ export default function ReportScreen() {
         <div className={['field', problems.has('description') ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
           <label htmlFor="report-description">{t('public.report.description')}<span className="field-required" aria-hidden="true"> *</span></label>
           <p className="field-hint" id="report-description-hint">{t('public.report.descriptionHint')}</p>
-          <textarea id="report-description" name="description" rows={4} maxLength={2000} required value={description} onChange={(e) => setDescription(e.target.value)}
+          <textarea id="report-description" name="description" rows={4} maxLength={2000} required value={description} onChange={(e) => { setDescription(e.target.value); fixed('description'); }}
             aria-invalid={problems.has('description') || undefined} aria-describedby="report-description-hint" />
           {problems.has('description') && <p className="field-error">{t('public.report.required')}</p>}
         </div>
         <Select label={t('public.report.requestType')} name="requestType" value={requestType} onChange={(e) => setRequestType(e.target.value as typeof requestType)}
           options={REQUEST_TYPES.map((r) => ({ value: r, label: t(`public.requestType.${r}`) }))} />
         <ServiceSelect value={categoryCode} onChange={setCategoryCode} />
-        <PointField legend={t('public.report.where')} value={point} onChange={setPoint} loadOutline={publicOutline}
+        <PointField legend={t('public.report.where')} value={point} onChange={(p) => { setPoint(p); fixed('point'); }} loadOutline={publicOutline}
           error={problems.has('point') ? t('public.report.pointMissing') : fieldError(error, 'location') ? t('public.report.pointOutside') : undefined} />
         <TextField label={t('public.report.address')} name="address" value={address} onChange={(e) => setAddress(e.target.value)} hint={t('public.report.addressHint')} maxLength={300} />
-        <PhotoInput label={t('public.report.photos')} files={photos} onChange={setPhotos} hint={t('public.report.photosHint')}
+        <PhotoInput label={t('public.report.photos')} files={photos} onChange={(chosen) => { setPhotos(chosen); fixed('photos'); }} hint={t('public.report.photosHint')}
           error={problems.has('photos') ? t('public.report.photoTooLarge') : undefined} />
         <div className="field">
           <label className="check">
@@ -119,9 +127,9 @@ export default function ReportScreen() {
           <legend>{t('public.report.contact')}</legend>
           <p className="field-hint">{t('public.report.contactHint')}</p>
           <TextField label={t('public.report.name')} name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={50} />
-          <TextField label={t('public.report.phone')} name="phone" type="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.target.value)} error={problems.has('phone') || fieldError(error, 'reporter.phone') ? t('public.report.phoneInvalid') : undefined} />
+          <TextField label={t('public.report.phone')} name="phone" type="tel" autoComplete="tel" value={phone} onChange={(e) => { setPhone(e.target.value); fixed('phone'); }} error={problems.has('phone') || fieldError(error, 'reporter.phone') ? t('public.report.phoneInvalid') : undefined} />
         </fieldset>
-        <ChallengeField answer={answer} onAnswer={setAnswer} onChallenge={setChallengeId} round={challengeRound}
+        <ChallengeField answer={answer} onAnswer={(a) => { setAnswer(a); fixed('challenge'); }} onChallenge={setChallengeId} round={challengeRound}
           error={problems.has('challenge') ? t('public.report.required') : fieldError(error, 'challenge') ? t('public.challenge.wrong') : undefined} />
         <Button type="submit" variant="primary" busy={busy} className="wide-button">{t('public.report.submit')}</Button>
       </form>
