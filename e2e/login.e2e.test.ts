@@ -26,6 +26,20 @@ describe('signing in', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
+  it('says for how long a username is locked out after ten failures', async () => {
+    const { page } = b;
+    b.allowConsoleError(/status of (401|429)/);
+    await page.evaluate(async () => {
+      for (let i = 0; i < 10; i++) {
+        await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'locked_out_here', password: 'wrong-password' }) });
+      }
+    });
+    await page.getByLabel('用户名').fill('locked_out_here');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('main').getByRole('alert').textContent()).toMatch(/^登录失败次数过多，请 1[45] 分钟后再试。$/);
+  });
+
   it('signs a dispatcher in with the keyboard alone and lands on the dispatch queue', async () => {
     const { page } = b;
     await page.goto('/login');

@@ -46,12 +46,14 @@ export function LoginScreen() {
   };
 
   const formError = error instanceof ApiError && error.field ? null : error;
+  // Locked out: say for how long, since waiting is the only way on.
+  const retryAfter = error instanceof ApiError && error.status === 429 ? Number((error.details as { retryAfter?: unknown } | undefined)?.retryAfter) : NaN;
   return (
     <section className="login">
       <ScreenTitle>{t('auth.title')}</ScreenTitle>
       <p>{t('auth.intro')}</p>
       {auth.expired && !error && <Alert kind="info">{t('auth.sessionExpired')}</Alert>}
-      {formError !== null && <Alert>{messageOf(formError)}</Alert>}
+      {formError !== null && <Alert>{Number.isFinite(retryAfter) ? t('auth.lockedOut', { minutes: Math.max(1, Math.ceil(retryAfter / 60)) }) : messageOf(formError)}</Alert>}
       <form onSubmit={submit} noValidate className="form">
         <TextField
           label={t('auth.username')}
