@@ -47,14 +47,19 @@ export function CaseTable({ caption, rows, categories, busy, empty, selection, o
       ),
     });
   }
+  // With a case open beside it the table has half the width, and the panel shows the case's words,
+  // place and department: those columns give way rather than wrap a character to a line.
+  const beside = openId !== undefined && openId !== null;
   columns.push(
     { key: 'ticket', header: t('cases.column.ticket'), render: (r) => <Link to={`/cases/${r.id}`} className="ticket">{r.ticketNo}</Link> },
     { key: 'status', header: t('cases.column.status'), render: (r) => <span className="status-cell"><StatusBadge status={r.status} /><CaseFlags c={r} /></span> },
     { key: 'category', header: t('cases.column.category'), render: (r) => (r.categoryCode ? categoryName(byCode.get(r.categoryCode)) : <span className="muted">{t('cases.uncategorised')}</span>) },
-    { key: 'description', header: t('cases.column.description'), wideOnly: true, render: (r) => <span className="clamp">{r.description}</span> },
-    { key: 'address', header: t('cases.column.address'), wideOnly: true, render: (r) => r.address ?? '—' },
-    { key: 'department', header: t('cases.column.department'), wideOnly: true, render: (r) => r.department?.name ?? '—' },
-    { key: 'received', header: t('cases.column.received'), wideOnly: true, render: (r) => <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time> },
+    ...(beside ? [] : [
+      { key: 'description', header: t('cases.column.description'), wideOnly: true, render: (r: CaseSummary) => <span className="clamp">{r.description}</span> },
+      { key: 'address', header: t('cases.column.address'), wideOnly: true, render: (r: CaseSummary) => r.address ?? '—' },
+      { key: 'department', header: t('cases.column.department'), wideOnly: true, render: (r: CaseSummary) => r.department?.name ?? '—' },
+    ]),
+    { key: 'received', header: t('cases.column.received'), wideOnly: true, render: (r) => <time dateTime={r.createdAt} className="nowrap">{formatDateTime(r.createdAt)}</time> },
     // In a queue the panel shows the deadline: on a phone the row keeps room for its button.
     { key: 'due', header: t('cases.column.due'), wideOnly: !!onOpen, render: (r) => (r.dueAt ? <time dateTime={r.dueAt}>{formatDateTime(r.dueAt)}</time> : '—') },
   );
