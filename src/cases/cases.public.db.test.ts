@@ -125,6 +125,12 @@ describe('the citizen door', () => {
     const shown = (await report(await goodReport({ showPublicly: true, description: '路灯不亮已经一周' }))).json();
     const view = async (ticketNo: string) => (await t.app.inject({ url: `/api/v1/public/cases/${ticketNo}` })).json();
     expect(await view(kept.ticketNo)).toMatchObject({ shownPublicly: false, location: null, photos: [] });
+    // Staff see whether it is, and so whom their answer reaches.
+    const staffView = async (ticketNo: string) => {
+      const { id } = await t.env.db.selectFrom('cases').select('id').where('ticket_no', '=', ticketNo).executeTakeFirstOrThrow();
+      return (await dispatcher({ url: `/api/v1/cases/${id}` })).json().shownPublicly;
+    };
+    expect([await staffView(kept.ticketNo), await staffView(shown.ticketNo)]).toEqual([false, true]);
     expect(await view(shown.ticketNo)).toMatchObject({ shownPublicly: true, location: { lon: expect.any(Number), lat: expect.any(Number) } });
     // Open311's list answers the same to any client: the words and place of one, not the other.
     const listed = await t.app.inject({ url: `/open311/v2/requests.json?service_request_id=${kept.ticketNo},${shown.ticketNo}` });

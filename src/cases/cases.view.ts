@@ -50,6 +50,8 @@ export async function presentCase(env: Env, ctx: RequestContext, c: repo.CaseRow
         && (c.reporter_name_enc !== null || c.reporter_phone_enc !== null || c.reporter_email_enc !== null),
     },
     confidential: c.confidential,
+    /** The reporter agreed that anyone may read their words, place and the answers (public doors): answer with that in mind. */
+    shownPublicly: c.shown_publicly,
     dueAt: c.due_at,
     overdue: !!c.due_at && c.due_at.getTime() < Date.now() && OPEN_STATUSES.has(c.status as Status),
     registeredAt: c.registered_at,

@@ -39,6 +39,9 @@ export function CaseFacts({ c, compact }: { c: CaseDetail; compact?: boolean }) 
         {c.dueAt ? <><time dateTime={c.dueAt}>{formatDateTime(c.dueAt)}</time> <span className="muted">({formatRelative(c.dueAt)})</span></> : t('cases.noLimit')}
       </Fact>
       <Fact label={t('cases.field.reporter')}><ReporterContact c={c} /></Fact>
+      {(c.channel === 'citizen_app' || c.channel === 'open311') && (
+        <Fact label={t('cases.field.shownPublicly')}>{t(c.shownPublicly ? 'cases.shownPublicly.yes' : 'cases.shownPublicly.no')}</Fact>
+      )}
       {!compact && <Fact label={t('cases.field.receivedAt')}><time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time></Fact>}
       {!compact && c.registeredAt && <Fact label={t('cases.field.registeredAt')}>{formatDateTime(c.registeredAt)}</Fact>}
       {!compact && c.dispatchedAt && <Fact label={t('cases.field.dispatchedAt')}>{formatDateTime(c.dispatchedAt)}</Fact>}

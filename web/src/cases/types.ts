@@ -114,6 +114,8 @@ export interface CaseDetail {
   /** Masked for everyone; `revealable`: this user may fetch them whole (GET /api/v1/cases/{id}/reporter, audited). */
   reporter: ReporterContact & { revealable: boolean };
   confidential: boolean;
+  /** The reporter agreed that anyone may read their words, place and the official answers by the ticket number. */
+  shownPublicly: boolean;
   dueAt: string | null;
   overdue: boolean;
   registeredAt: string | null;
