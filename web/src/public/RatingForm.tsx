@@ -53,6 +53,7 @@ export function RatingForm({ view, secret, rated, onRated }: RatingFormProps) {
       {error !== null && <Alert>{wrongSecret ? t('public.rating.wrongSecret') : messageOf(error)}</Alert>}
       <fieldset className="field stars">
         <legend>{t('public.rating.score')}</legend>
+        <p className="field-hint">{t('public.rating.reopens')}</p>
         <div className="star-choices">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className="star-choice">

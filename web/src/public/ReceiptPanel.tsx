@@ -7,14 +7,15 @@ import { secretLink, type ReportReceipt } from './api';
 /** After reporting: the ticket number, and the link with the secret to follow and rate it (shown once). */
 export function ReceiptPanel({ receipt, photosSent, photosFailed }: { receipt: ReportReceipt; photosSent: number; photosFailed: number }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const link = secretLink(receipt.ticketNo, receipt.secret);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(link);
-      setCopied(true);
+      setCopied('yes');
     } catch {
-      setCopied(false);
+      // No clipboard (an older phone, a page not served over https): say so, and the link is there to press and hold.
+      setCopied('failed');
     }
   };
   return (
@@ -31,7 +32,7 @@ export function ReceiptPanel({ receipt, photosSent, photosFailed }: { receipt: R
         <Button onClick={copy}>{t('public.receipt.copy')}</Button>
         <Link to={`/track/${encodeURIComponent(receipt.ticketNo)}`} className="btn btn-secondary">{t('public.receipt.follow')}</Link>
       </div>
-      <p role="status" className="muted">{copied ? t('public.receipt.copied') : ''}</p>
+      <p role="status" className="muted">{copied === 'yes' ? t('public.receipt.copied') : copied === 'failed' ? t('public.receipt.copyFailed') : ''}</p>
     </div>
   );
 }
