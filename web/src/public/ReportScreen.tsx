@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, fieldError } from '../api/client';
 import { Alert, Button, ScreenTitle, Select, TextField, useErrorMessage } from '../ui';
@@ -39,12 +39,14 @@ export default function ReportScreen() {
   const [receipt, setReceipt] = useState<{ receipt: ReportReceipt; photosSent: number; photosFailed: number } | null>(null);
 
   // A field's error goes as soon as the field is changed, not at the next submit.
-  const fixed = (problem: Problem) => setProblems((found) => {
+  const fixed = useCallback((problem: Problem) => setProblems((found) => {
     if (!found.has(problem)) return found;
     const left = new Set(found);
     left.delete(problem);
     return left;
-  });
+  }), []);
+  // Stable: the challenge field fetches a new question whenever its callbacks change.
+  const onAnswer = useCallback((typed: string) => { setAnswer(typed); fixed('challenge'); }, [fixed]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -129,7 +131,7 @@ export default function ReportScreen() {
           <TextField label={t('public.report.name')} name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={50} />
           <TextField label={t('public.report.phone')} name="phone" type="tel" autoComplete="tel" value={phone} onChange={(e) => { setPhone(e.target.value); fixed('phone'); }} error={problems.has('phone') || fieldError(error, 'reporter.phone') ? t('public.report.phoneInvalid') : undefined} />
         </fieldset>
-        <ChallengeField answer={answer} onAnswer={(a) => { setAnswer(a); fixed('challenge'); }} onChallenge={setChallengeId} round={challengeRound}
+        <ChallengeField answer={answer} onAnswer={onAnswer} onChallenge={setChallengeId} round={challengeRound}
           error={problems.has('challenge') ? t('public.report.required') : fieldError(error, 'challenge') ? t('public.challenge.wrong') : undefined} />
         <Button type="submit" variant="primary" busy={busy} className="wide-button">{t('public.report.submit')}</Button>
       </form>
