@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useTranslation } from 'react-i18next';
+import { fitTo } from '../geo/layers';
 import { MapView } from '../geo/MapView';
 import { getGrid } from './api';
 import type { Point } from './types';
@@ -20,6 +21,8 @@ export default function CaseMap({ point, gridId }: { point: Point; gridId: numbe
         map.addSource('case-grid', { type: 'geojson', data: grid });
         map.addLayer({ id: 'case-grid-fill', type: 'fill', source: 'case-grid', paint: { 'fill-color': '#0b57a4', 'fill-opacity': 0.08 } }, 'case-point-halo');
         map.addLayer({ id: 'case-grid-line', type: 'line', source: 'case-grid', paint: { 'line-color': '#0b57a4', 'line-width': 2 } }, 'case-point-halo');
+        // The whole grid in view, the point inside it: at a fixed zoom a large grid's edges were off the map.
+        fitTo(map, grid, 32);
       } catch {
         // The page was left before the grid arrived: the map is gone.
       }

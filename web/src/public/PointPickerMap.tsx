@@ -1,24 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FeatureCollection } from 'geojson';
-import { LngLatBounds, type GeoJSONSource, type Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import { fitTo } from '../geo/layers';
 import { MapView } from '../geo/MapView';
 import { Button } from '../ui/Button';
 import type { PickedPoint } from './PointField';
 
 function pointData(p: PickedPoint | null): FeatureCollection {
   return { type: 'FeatureCollection', features: p ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: {} }] : [] };
-}
-
-/** Every coordinate of the outlines, to fit the map to them. */
-function boundsOf(outline: FeatureCollection): LngLatBounds | null {
-  const bounds = new LngLatBounds();
-  let any = false;
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') { bounds.extend([c[0], c[1] as number]); any = true; } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  for (const f of outline.features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
-  return any ? bounds : null;
 }
 
 /**
@@ -44,8 +34,7 @@ export default function PointPickerMap({ value, onPick, outline }: { value: Pick
     const map = mapRef.current;
     if (!ready || !map || !outline) return;
     (map.getSource('outline') as GeoJSONSource).setData(outline);
-    const bounds = boundsOf(outline);
-    if (bounds && !latest.current.value) map.fitBounds(bounds, { padding: 24, duration: 0 });
+    if (!latest.current.value) fitTo(map, outline);
   }, [ready, outline]);
 
   const onLoad = (map: MapLibreMap) => {
