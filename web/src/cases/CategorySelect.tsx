@@ -1,4 +1,5 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useCategoryName } from './hooks';
 import type { Category } from './types';
 
@@ -13,12 +14,16 @@ export interface CategorySelectProps {
   error?: string;
   name?: string;
   hideLabel?: boolean;
+  /** A box that narrows the list by name or code: 180 subjects are too many to scroll on a call. */
+  searchable?: boolean;
 }
 
 /** The taxonomy as a native select, its leaves grouped under their major class (GB/T 30428.2). */
-export function CategorySelect({ label, categories, value, onChange, withClasses, placeholder, error, name, hideLabel }: CategorySelectProps) {
+export function CategorySelect({ label, categories, value, onChange, withClasses, placeholder, error, name, hideLabel, searchable }: CategorySelectProps) {
+  const { t } = useTranslation();
   const id = useId();
   const nameOf = useCategoryName();
+  const [search, setSearch] = useState('');
   const groups = useMemo(() => {
     const byCode = new Map(categories.map((c) => [c.code, c]));
     const parents = new Set(categories.map((c) => c.parentCode).filter(Boolean));
@@ -36,12 +41,20 @@ export function CategorySelect({ label, categories, value, onChange, withClasses
     }
     return [...grouped.values()];
   }, [categories, withClasses, nameOf]);
+  // The chosen one stays listed whatever is typed, so the select never shows a value it lacks.
+  const wanted = search.trim().toLowerCase();
+  const shown = wanted ? groups.map((g) => ({ ...g, options: g.options.filter((o) => o.code === value || o.code.toLowerCase().includes(wanted) || o.label.toLowerCase().includes(wanted)) }))
+    .filter((g) => g.options.length > 0) : groups;
   return (
     <div className={['field', error ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
       <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>{label}</label>
+      {searchable && (
+        <input type="search" className="category-search" value={search} onChange={(e) => setSearch(e.target.value)}
+          aria-label={t('cases.category.search')} placeholder={t('cases.category.searchHint')} />
+      )}
       <select id={id} name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
         <option value="">{placeholder}</option>
-        {groups.map((g) => (
+        {shown.map((g) => (
           <optgroup key={g.major.code} label={nameOf(g.major)}>
             {g.options.map((o) => <option key={o.code} value={o.code}>{o.label}</option>)}
           </optgroup>

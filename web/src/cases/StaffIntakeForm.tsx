@@ -109,7 +109,7 @@ export function StaffIntakeForm({ categories, outline, onReported, channel = 'pa
             error={fieldError(error, 'reporter.phone') ? t('cases.hotline.badPhone') : undefined} />
         </>
       )}
-      <CategorySelect label={t('cases.field.category')} categories={categories} value={categoryCode} onChange={setCategoryCode} placeholder={words('categoryLater')} name="categoryCode" />
+      <CategorySelect label={t('cases.field.category')} categories={categories} value={categoryCode} onChange={setCategoryCode} placeholder={words('categoryLater')} name="categoryCode" searchable />
       <Select label={t('cases.field.urgency')} value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency)} options={URGENCIES.map((u) => ({ value: u, label: t(`cases.urgency.${u}`) }))} />
       <div className={['field', missing.description ? 'field-invalid' : ''].filter(Boolean).join(' ')}>
         <label htmlFor={`${channel}-description`}>{words('description')}<span className="field-required" aria-hidden="true"> *</span></label>
