@@ -173,7 +173,7 @@ describe('the case screens', () => {
     await page.getByRole('button', { name: '下一页' }).click();
     await page.waitForURL('**/cases?page=2');
     await expect.poll(() => page.locator('.pager-position').textContent()).toMatch(/^第 2 \//);
-    await page.getByLabel('工单号或关键词').fill(cases[1].ticketNo);
+    await page.getByLabel('工单号、来电号码或关键词').fill(cases[1].ticketNo);
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => new URL(page.url()).search).toBe(`?q=${cases[1].ticketNo}`);
     await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
@@ -186,7 +186,7 @@ describe('the case screens', () => {
       await page.getByLabel('仅看已超期').check(SLOW_STEP);
     });
     await expect.poll(() => new URL(page.url()).search).toBe('');
-    expect(await page.getByLabel('工单号或关键词').inputValue()).toBe('');
+    expect(await page.getByLabel('工单号、来电号码或关键词').inputValue()).toBe('');
     expect(await page.getByLabel('状态').inputValue()).toBe('dispatched');
     expect(await page.getByLabel('仅看已超期').isChecked()).toBe(true);
     await page.getByRole('button', { name: '查询' }).click();
@@ -212,7 +212,7 @@ describe('the case screens', () => {
       expect(await page.getByLabel('状态').isVisible()).toBe(false);
       // What is set under the fold says so on it.
       expect(await fold.locator('summary').textContent()).toContain('已选 1 项');
-      expect(await page.getByLabel('工单号或关键词').isVisible()).toBe(true);
+      expect(await page.getByLabel('工单号、来电号码或关键词').isVisible()).toBe(true);
       // Polled: the list may be between two renderings (a refetch, a live update), its row not laid out for a moment.
       await expect.poll(async () => (await first.boundingBox())?.y ?? Infinity).toBeLessThan(PHONE.height);
       await shot(page, 'case-list-phone');

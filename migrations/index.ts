@@ -21,6 +21,7 @@ import * as casePartialIndexes from './202611250800_case_partial_indexes.js';
 import * as caseIntakeFingerprint from './202611250900_case_intake_fingerprint.js';
 import * as notificationKind from './202611251000_notification_kind.js';
 import * as caseShownPublicly from './202611251100_case_shown_publicly.js';
+import * as caseReporterPhoneIndex from './202611251200_case_reporter_phone_index.js';
 
 /** Every migration in order; names sort by the time they were written. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '202611250900_case_intake_fingerprint': caseIntakeFingerprint,
   '202611251000_notification_kind': notificationKind,
   '202611251100_case_shown_publicly': caseShownPublicly,
+  '202611251200_case_reporter_phone_index': caseReporterPhoneIndex,
 };

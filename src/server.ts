@@ -6,7 +6,7 @@ import type { Config } from './core/config.js';
 import { openInstance, type Instance } from './core/instance.js';
 import { seedDemo, type DemoAccount, DEFAULT_HISTORY_CASES, DEMO_PASSWORD, DEMO_OPEN311_KEY } from './demo/demo.seed.js';
 import { unitIdsUnder, locatePoint } from './geo/geo.service.js';
-import { ensureCaseCatalogue } from './cases/cases.setup.js';
+import { ensureCaseCatalogue, indexReporterPhones } from './cases/cases.setup.js';
 import { deadlinesJob } from './cases/cases.deadlines.js';
 import { dailyCountsJob } from './cases/cases.stats.daily.js';
 import { startScheduler } from './core/scheduler.js';
@@ -38,6 +38,8 @@ export async function startServer(config: Config, options: { demo: boolean; log?
   await ensureCaseCatalogue(env);
   await locatePoint(env, 0, 0); // loads the admin tree and the grid index before the first request
   const app = await buildApp(env);
+  // Cases from before the phone index get theirs meanwhile; until then a search by number misses them.
+  indexReporterPhones(env).catch((err: unknown) => app.log.warn({ err }, 'indexing reporters\' numbers stopped; the next start goes on'));
   const sealer = setInterval(() => {
     sealAudit(env.db, env.auditKey).catch((err) => app.log.warn({ err }, 'audit sealing failed; will retry'));
   }, 1000);

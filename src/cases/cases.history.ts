@@ -156,7 +156,7 @@ const CASE_COLUMNS = [
   ['ticket_no', 'text'], ['city_id', 'bigint'], ['channel', 'text'], ['request_type', 'text'], ['category_code', 'text'], ['triage', 'text'],
   ['urgency', 'text'], ['status', 'text'], ['description', 'text'], ['address', 'text'], ['lon', 'float8'], ['lat', 'float8'],
   ['grid_id', 'bigint'], ['admin_unit_id', 'bigint'], ['path', 'text'], ['department_id', 'bigint'], ['reporter_name_enc', 'text'],
-  ['reporter_phone_enc', 'text'], ['confidential', 'boolean'], ['shown_publicly', 'boolean'], ['created_by', 'bigint'], ['due_at', 'timestamptz'],
+  ['reporter_phone_enc', 'text'], ['reporter_phone_index', 'text'], ['confidential', 'boolean'], ['shown_publicly', 'boolean'], ['created_by', 'bigint'], ['due_at', 'timestamptz'],
   ['registered_at', 'timestamptz'], ['dispatched_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['satisfaction', 'smallint'],
   ['reopen_count', 'integer'], ['extension_count', 'integer'], ['escalation_level', 'integer'], ['version', 'integer'],
   ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['warning_level', 'smallint'], ['escalated_to_unit_id', 'bigint'],
@@ -269,7 +269,7 @@ async function importBatch(env: Env, trx: Trx, batch: HistoricCase[], start: num
   const { rows: inserted } = await sql<{ id: number; ticket_no: string }>`${insertRows('cases', CASE_COLUMNS, batch.map((c, i) => [
     ticketNos[i], c.cityId, c.channel, c.requestType, c.categoryCode, c.triage, c.urgency, c.status, c.description, c.address,
     c.location?.lon ?? null, c.location?.lat ?? null, c.gridId, c.adminUnitId, c.path, c.departmentId,
-    env.cipher.encryptOptional(c.reporter?.name), phonesEnc[i], c.confidential, c.shownPublicly ?? false, c.createdBy,
+    env.cipher.encryptOptional(c.reporter?.name), phonesEnc[i], env.cipher.phoneIndex(c.reporter?.phone), c.confidential, c.shownPublicly ?? false, c.createdBy,
     iso(c.dueAt), iso(c.registeredAt), iso(c.dispatchedAt), iso(c.closedAt), c.satisfaction, c.reopenCount, c.extensionCount,
     c.escalationLevel, versionOf(c), iso(c.createdAt), iso(c.events[c.events.length - 1].at), c.warningLevel, c.escalatedToUnitId, iso(c.lastEscalatedAt),
   ]))} returning id, ticket_no`.execute(trx);

@@ -157,6 +157,7 @@ async function prepareIntake(env: Env, ctx: RequestContext, spec: IntakeSpec): P
       path: place.path,
       reporter_name_enc: env.cipher.encryptOptional(input.reporter?.name),
       reporter_phone_enc: env.cipher.encryptOptional(input.reporter?.phone),
+      reporter_phone_index: env.cipher.phoneIndex(input.reporter?.phone),
       reporter_email_enc: env.cipher.encryptOptional(input.reporter?.email),
       confidential: input.confidential ?? false,
       shown_publicly: input.shownPublicly ?? false,

@@ -4,6 +4,7 @@ import { testInstance, type TestInstance } from '../../test/app.js';
 import { interiorPoint } from '../../test/fixtures.js';
 import type { Area } from '../geo/geometry.js';
 import { COUNT_CAP, LIST_WINDOW } from './cases.list.js';
+import { indexReporterPhones } from './cases.setup.js';
 
 let t: TestInstance;
 let dispatcher: ReturnType<TestInstance['as']>;
@@ -62,6 +63,30 @@ describe('case list totals', () => {
     expect(byTicket).toMatchObject({ total: 1, totalExact: true, hasMore: false });
     const byWords = (await dispatcher({ url: `/api/v1/cases?q=${encodeURIComponent('反映同一问题')}` })).json();
     expect(byWords.items.map((c: { id: number }) => c.id)).toEqual([quoting.id]);
+  });
+
+  it('finds a repeat caller\'s cases by their number however typed, within the jurisdiction, and those from before the index once filled', async () => {
+    const inDistrict = async (code: string) => {
+      const { path } = await t.env.db.selectFrom('admin_units').select('path').where('code', '=', code).executeTakeFirstOrThrow();
+      const grid = await t.env.db.selectFrom('grids').select('boundary').where('path', 'like', `${path}%`).orderBy('id').executeTakeFirstOrThrow();
+      return interiorPoint(grid.boundary as Area);
+    };
+    const call = async (phone: string, location: { lon: number; lat: number }) => {
+      const res = await dispatcher({ method: 'POST', url: '/api/v1/cases', payload: { channel: 'hotline', requestType: 'complaint', description: '再次来电：噪音', location, reporter: { phone } } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as number;
+    };
+    const a = await call('13912340000', await inDistrict('320613'));
+    const b = await call('+86 139-1234-0000', await inDistrict('320612'));
+    await call('13912340001', await inDistrict('320613'));
+    const found = async (as: typeof dispatcher, q: string) => ((await as({ url: `/api/v1/cases?q=${encodeURIComponent(q)}` })).json().items as { id: number }[]).map((c) => c.id).sort();
+    expect(await found(dispatcher, '139 1234 0000')).toEqual([a, b].sort());
+    expect(await found(t.as(await t.login('dispatcher_d1')), '13912340000')).toEqual([a]);
+    // Taken in before the index: found once the start has filled it.
+    await sql`update cases set reporter_phone_index = null where id = ${a}`.execute(t.env.db);
+    expect(await found(dispatcher, '13912340000')).toEqual([b]);
+    expect(await indexReporterPhones(t.env)).toBeGreaterThanOrEqual(1);
+    expect(await found(dispatcher, '13912340000')).toEqual([a, b].sort());
   });
 
   it('describes the page in the OpenAPI document', async () => {

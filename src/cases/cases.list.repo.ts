@@ -35,6 +35,8 @@ export interface CaseFilter {
   overdue?: boolean;
   /** A ticket number finds that case only; other text is looked for in the description and address. */
   text?: string;
+  /** When the text is a phone number: its blind index, which finds the cases its caller reported instead. */
+  phoneIndex?: string | null;
   /** Received at or after. */
   from?: Date;
   /** Received before. */
@@ -89,6 +91,8 @@ function filtered(q: CaseSelect, f: CaseFilter) {
   if (f.text && TICKET_NO.test(f.text)) {
     // An OR with the LIKEs below would read every case in scope; a ticket number is exact.
     q = q.where('ticket_no', '=', f.text);
+  } else if (f.phoneIndex) {
+    q = q.where('reporter_phone_index', '=', f.phoneIndex);
   } else if (f.text) {
     const like = `%${escapeLike(f.text)}%`;
     q = q.where((eb) => eb.or([eb('description', 'like', like), eb('address', 'like', like)]));

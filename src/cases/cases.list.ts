@@ -14,6 +14,12 @@ export type { CaseQuery };
  */
 export const COUNT_CAP = 1_000;
 
+/**
+ * A search that is a phone number (7 to 12 digits, with +, spaces or dashes; ticket numbers have
+ * 13 or more) finds the cases its caller reported: a repeat caller on the line.
+ */
+const PHONE_QUERY = /^\+?[\d\s-]{7,16}$/;
+
 /** How deep the list pages: a page starts within the first 10,000 cases. The export reads them all. */
 export const LIST_WINDOW = 10_000;
 
@@ -27,7 +33,7 @@ export async function caseFilterOf(env: Env, actor: Actor, q: CaseQuery, now = n
   }
   return {
     pathPrefix, adminUnitPath, unitPaths: await geo.fewUnitPaths(env, adminUnitPath ?? pathPrefix), status: q.status, categoryCode: q.categoryCode, channel: q.channel, departmentId: q.departmentId, gridId: q.gridId,
-    overdue: q.overdue, text: q.q, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
+    overdue: q.overdue, text: q.q, phoneIndex: PHONE_QUERY.test(q.q ?? '') ? env.cipher.phoneIndex(q.q) : null, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
     closedFrom: q.closedFrom ? new Date(q.closedFrom) : undefined, closedTo: q.closedTo ? new Date(q.closedTo) : undefined,
     due: duePeriod(q), now,
   };

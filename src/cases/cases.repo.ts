@@ -73,6 +73,20 @@ function planGeneration(firstId: unknown): string {
   return Number.isFinite(id) && id >= 1 ? `2^${Math.floor(Math.log2(id))}` : 'any';
 }
 
+/** Cases with a reporter's number but no index of it yet (taken in before the index). */
+export async function phonesWithoutIndex(db: Conn, limit: number): Promise<{ id: number; reporter_phone_enc: string }[]> {
+  const rows = await db.selectFrom('cases').select(['id', 'reporter_phone_enc'])
+    .where('reporter_phone_enc', 'is not', null).where('reporter_phone_index', 'is', null).limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), reporter_phone_enc: r.reporter_phone_enc! }));
+}
+
+/** Sets many cases' phone indexes in one statement; '' marks a number without digits, so it is not read again. */
+export async function setPhoneIndexes(db: Conn, rows: { id: number; index: string }[]): Promise<void> {
+  await sql`update cases set reporter_phone_index = v.index
+    from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.index)}::text[]) as v(id, index)
+    where cases.id = v.id`.execute(db);
+}
+
 export function findCase(db: Conn, id: number): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 }

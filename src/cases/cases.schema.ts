@@ -64,7 +64,7 @@ const caseFilterFields = {
   departmentId: Type.Optional(Type.Integer({ minimum: 1, description: 'the lead or a supporting department' })),
   gridId: Type.Optional(Type.Integer({ minimum: 1, description: 'the cases located in one grid (a grid worker\'s round)' })),
   overdue: Type.Optional(Type.Boolean()),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket number (13 or more digits) finds that case; other text, words in the description or address' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a ticket number (13 or more digits) finds that case; a phone number (7 to 12 digits, + spaces and dashes allowed) the cases its caller reported; other text, words in the description or address' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (RFC 3339)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'received before' })),
   closedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'closed at or after (RFC 3339): with status=closed, the cases a period\'s `closed` figure counts' })),

@@ -43,6 +43,24 @@ describe('personal data encryption', () => {
   });
 });
 
+describe('phone index', () => {
+  const cipher = new Cipher(crypto.randomBytes(32));
+
+  it('gives one value to a number however it is written, another to another number, none without digits', () => {
+    const index = cipher.phoneIndex('13812345678');
+    for (const written of ['138 1234 5678', '138-1234-5678', '+86 138 1234 5678', '8613812345678']) expect(cipher.phoneIndex(written), written).toBe(index);
+    expect(cipher.phoneIndex('13812345679')).not.toBe(index);
+    expect(cipher.phoneIndex('0513-85123456')).toBe(cipher.phoneIndex('051385123456'));
+    expect([cipher.phoneIndex(''), cipher.phoneIndex(null), cipher.phoneIndex('—')]).toEqual([null, null, null]);
+  });
+
+  it('tells nothing without the key: another key, another value, and no digits in it', () => {
+    const index = cipher.phoneIndex('13812345678')!;
+    expect(new Cipher(crypto.randomBytes(32)).phoneIndex('13812345678')).not.toBe(index);
+    expect(index).not.toMatch(/1381234|5678/);
+  });
+});
+
 describe('key', () => {
   it('takes SHIYU_SECRET_KEY as hex or base64 and refuses a short one', () => {
     const raw = crypto.randomBytes(32);

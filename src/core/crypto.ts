@@ -23,8 +23,25 @@ function nextIv(): Buffer {
  * `v1.<iv>.<tag>.<ciphertext>` (base64url), so a future key can sit beside this one.
  */
 export class Cipher {
+  private readonly indexKey: Buffer;
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('the personal-data key must be 32 bytes');
+    // Its own key, so that the index and the encryption never share one.
+    this.indexKey = Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'shiyu phone index v1', 32));
+  }
+
+  /**
+   * A blind index of a phone number: equal numbers, however written (+86 138-1234-5678 or
+   * 13812345678), give equal values, and the value tells nothing without the key. Null when
+   * there are no digits.
+   */
+  phoneIndex(phone: string | null | undefined): string | null {
+    let digits = (phone ?? '').replace(/\D/g, '');
+    // China's country code before a mobile number: the same phone as without it.
+    if (/^86(1\d{10})$/.test(digits)) digits = digits.slice(2);
+    if (!digits) return null;
+    return crypto.createHmac('sha256', this.indexKey).update(digits).digest('base64url');
   }
 
   encrypt(plain: string): string {

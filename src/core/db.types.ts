@@ -157,6 +157,8 @@ export interface CasesTable {
   department_id: number | null;
   reporter_name_enc: string | null;
   reporter_phone_enc: string | null;
+  /** A keyed hash of the number's digits, to find a repeat caller's cases (Cipher.phoneIndex). */
+  reporter_phone_index: string | null;
   confidential: Generated<boolean>;
   /** The reporter agreed that anyone may see their description, address, point and photos. */
   shown_publicly: Generated<boolean>;
