@@ -37,7 +37,7 @@ describe('the citizen portal', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.getByRole('button', { name: `移除 IMG_20261125_${'0'.repeat(60)}.png` }).click();
     await page.getByLabel('手机号码').fill('13800001234');
-    await page.getByLabel('公开我的描述、位置和照片').check();
+    await page.getByLabel('公开我的描述、位置、答复和照片').check();
     await answerChallenge();
     await shot(page, 'public-report');
     await page.getByRole('button', { name: '提交反映' }).click();
@@ -101,7 +101,7 @@ describe('the citizen portal', () => {
     // Not ticked to be shown: the photo goes to staff, and the public page says so and shows none.
     await page.getByLabel('问题描述').fill('楼下邻居家的空调外机滴水到我家窗台。');
     await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'drip.png', mimeType: 'image/png', buffer: png(64, 48, [200, 90, 90]) });
-    expect(await page.getByLabel('公开我的描述、位置和照片').isChecked()).toBe(false);
+    expect(await page.getByLabel('公开我的描述、位置、答复和照片').isChecked()).toBe(false);
     await answerChallenge();
     await page.getByRole('button', { name: '提交反映' }).click();
     await page.getByTestId('receipt').waitFor();

@@ -32,7 +32,7 @@ const PublicCaseBody = Type.Object({
     phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'digits, optionally with +, spaces or dashes' })),
   }, { additionalProperties: false, description: 'optional; kept encrypted and never shown publicly' })),
   showPublicly: Type.Optional(Type.Boolean({
-    description: 'true lets anyone with the ticket number see the description, address, point and photos (never the contact); false by default, when only the state, category and official answers are public',
+    description: 'true lets anyone with the ticket number see the description, address, point, official answers and photos (never the contact); false by default, when only the state, category, dates and steps are public and the reporter reads the rest by the secret',
   })),
   challenge: Type.Object({
     id: Type.String({ minLength: 1, maxLength: 400 }),
