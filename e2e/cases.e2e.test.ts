@@ -264,7 +264,14 @@ describe('the case screens', () => {
     expect(new URL(page.url()).pathname).toBe('/queue/department');
     await caseRow(cases[1].ticketNo).waitFor();
     await shot(page, 'department-queue');
-    await page.getByRole('button', { name: `办理案件 ${cases[1].ticketNo}` }).click();
+    const workOn = page.getByRole('button', { name: `办理案件 ${cases[1].ticketNo}` });
+    await workOn.click();
+    // Escape puts the case away and gives the keyboard back to its row; opened again, the work goes on.
+    await panel().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+    await expect.poll(() => workOn.evaluate((el) => el === document.activeElement)).toBe(true);
+    await workOn.click();
     await panel().getByRole('button', { name: '签收', exact: true }).click();
     await panel().getByRole('button', { name: '确认签收' }).click();
     await expect.poll(() => panel().locator('.action-buttons button').allTextContents()).toEqual(['办结反馈', '转办', '申请延期']);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatDateTime } from '../i18n/format';
@@ -50,6 +50,12 @@ export function CaseTable({ caption, rows, categories, busy, empty, selection, o
   // With a case open beside it the table has half the width, and the panel shows the case's words,
   // place and department: those columns give way rather than wrap a character to a line.
   const beside = openId !== undefined && openId !== null;
+  // A case put away gives the keyboard back to its row's button, not to the page's body.
+  const wasOpen = useRef<number | null>(null);
+  useEffect(() => {
+    if (wasOpen.current !== null && !beside) document.querySelector<HTMLButtonElement>(`button[data-work-on="${wasOpen.current}"]`)?.focus();
+    wasOpen.current = openId ?? null;
+  }, [openId, beside]);
   columns.push(
     { key: 'ticket', header: t('cases.column.ticket'), render: (r) => <Link to={`/cases/${r.id}`} className="ticket">{r.ticketNo}</Link> },
     { key: 'status', header: t('cases.column.status'), render: (r) => <span className="status-cell"><StatusBadge status={r.status} /><CaseFlags c={r} /></span> },
@@ -68,7 +74,7 @@ export function CaseTable({ caption, rows, categories, busy, empty, selection, o
       // Pinned: on a phone the row is wider than the screen, and this is what the queue is for.
       key: 'open', header: <span className="visually-hidden">{t('cases.column.work')}</span>, pinned: true,
       render: (r) => (
-        <Button variant={openId === r.id ? 'primary' : 'secondary'} aria-pressed={openId === r.id} onClick={() => onOpen(r)} aria-label={t('cases.workOn', { ticketNo: r.ticketNo })}>
+        <Button variant={openId === r.id ? 'primary' : 'secondary'} aria-pressed={openId === r.id} onClick={() => onOpen(r)} aria-label={t('cases.workOn', { ticketNo: r.ticketNo })} data-work-on={r.id}>
           {t('cases.work')}
         </Button>
       ),

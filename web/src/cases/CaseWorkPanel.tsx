@@ -37,7 +37,9 @@ export function CaseWorkPanel({ caseId, onChanged, onClose, withPhotos }: CaseWo
     heading.current?.scrollIntoView({ block: 'nearest' });
   }, [caseId, c !== undefined]);
   return (
-    <section className="work-panel" aria-labelledby={`work-${caseId}`} data-testid="work-panel">
+    // Escape puts the panel away (a question asked inside it takes Escape for itself first).
+    <section className="work-panel" aria-labelledby={`work-${caseId}`} data-testid="work-panel"
+      onKeyDown={(e) => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); onClose(); } }}>
       <div className="work-panel-head">
         <h2 id={`work-${caseId}`} ref={heading} tabIndex={-1}>
           {c ? t('cases.detailHeading', { ticketNo: c.ticketNo }) : t('cases.detailTitle')}

@@ -51,7 +51,7 @@ export function ConfirmButton({ question, confirmLabel, onConfirm, ready, childr
     return <Button {...button} ref={trigger} onClick={() => { if (!ready || ready()) setAsking(true); }}>{children}</Button>;
   }
   return (
-    <span className="confirm" role="group" aria-labelledby={questionId} onKeyDown={(e) => { if (e.key === 'Escape' && !busy) cancel(); }}>
+    <span className="confirm" role="group" aria-labelledby={questionId} onKeyDown={(e) => { if (e.key === 'Escape' && !busy) { e.preventDefault(); cancel(); } }}>
       <span id={questionId} className="confirm-question">{question}</span>
       <Button variant="danger" busy={busy} onClick={() => void confirm()}>{confirmLabel}</Button>
       <Button ref={cancelButton} onClick={cancel} disabled={busy}>{t('ui.cancel')}</Button>
