@@ -6,13 +6,13 @@ import type { Selectable, Transaction } from 'kysely';
 import sharp from 'sharp';
 import { type Actor, type RequestContext, type Role } from '../core/access.js';
 import { recordAudit } from '../core/audit.js';
-import { sha256 as sha256Text } from '../core/crypto.js';
 import type { Db } from '../core/db.js';
 import type { CasePhotosTable, DB } from '../core/db.types.js';
 import type { Env } from '../core/env.js';
 import { AppError, ConflictError, ForbiddenError, isDiskFull, NotFoundError, StorageFullError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import * as repo from './cases.repo.js';
+import { holdsSecret } from './cases.secret.js';
 import { OPEN_STATUSES, type Status } from './cases.workflow.js';
 import { visibleCase } from './cases.service.js';
 
@@ -271,8 +271,7 @@ export async function addPhoto(env: Env, ctx: RequestContext, caseId: number, by
 async function reportersCase(env: Env, ticketNo: string, secret: string): Promise<repo.CaseRow> {
   const c = await repo.findCaseByTicket(env.db, ticketNo);
   if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
-  const holds = !!c.public_secret_hash && crypto.timingSafeEqual(Buffer.from(c.public_secret_hash), Buffer.from(sha256Text(secret)));
-  if (!holds) throw new AppError(403, 'forbidden', 'the secret does not match this case', 'secret');
+  if (!holdsSecret(c, secret)) throw new AppError(403, 'forbidden', 'the secret does not match this case', 'secret');
   return c;
 }
 

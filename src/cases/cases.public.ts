@@ -8,6 +8,7 @@ import { departmentsById } from '../org/org.service.js';
 import { catalogue } from './cases.catalogue.js';
 import { publicPhotosOf } from './cases.photos.js';
 import * as repo from './cases.repo.js';
+import { holdsSecret } from './cases.secret.js';
 import { takeIn, type IntakeInput } from './cases.intake.js';
 import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
 
@@ -58,10 +59,6 @@ export async function getPublicCase(env: Env, ticketNo: string, secret?: string)
   const c = await repo.findCaseByTicket(env.db, ticketNo);
   if (!c) throw new NotFoundError('case', `no case has the ticket number ${ticketNo}`);
   return presentPublic(env, c, secret !== undefined && holdsSecret(c, secret));
-}
-
-function holdsSecret(c: repo.CaseRow, secret: string): boolean {
-  return !!c.public_secret_hash && crypto.timingSafeEqual(Buffer.from(c.public_secret_hash), Buffer.from(sha256(secret)));
 }
 
 async function presentPublic(env: Env, c: repo.CaseRow, reporter = false) {
