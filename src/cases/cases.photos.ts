@@ -12,7 +12,7 @@ import type { Env } from '../core/env.js';
 import { AppError, ConflictError, ForbiddenError, isDiskFull, NotFoundError, StorageFullError, ValidationError } from '../core/errors.js';
 import * as geo from '../geo/geo.service.js';
 import * as repo from './cases.repo.js';
-import { holdsSecret } from './cases.secret.js';
+import { holdsSecret, shownPublicly } from './cases.public-access.js';
 import { OPEN_STATUSES, type Status } from './cases.workflow.js';
 import { visibleCase } from './cases.service.js';
 
@@ -324,7 +324,7 @@ export async function readPhoto(env: Env, ctx: RequestContext, caseId: number, p
 /** A photo the reporter sent, by ticket number, as anyone may see it: without metadata. Other photos answer 404. */
 export async function readPublicPhoto(env: Env, ticketNo: string, photoId: number, size: PhotoSize): Promise<PhotoContent> {
   const c = await repo.findCaseByTicket(env.db, ticketNo);
-  const p = c && c.shown_publicly && !c.confidential ? await photoRepo.one(env.db, c.id, photoId) : undefined;
+  const p = c && shownPublicly(c) ? await photoRepo.one(env.db, c.id, photoId) : undefined;
   if (!c || !p || p.stage !== 'report' || !PUBLIC_VIAS.includes(p.via as Via)) throw new NotFoundError('photo');
   const suffix = size === 'thumb' ? FILE_SUFFIX.thumb() : FILE_SUFFIX.public(p.media_type);
   return { ...(await openFile(photoFile(env, p.sha256, suffix))), mediaType: size === 'thumb' ? 'image/jpeg' : p.media_type, filename: `${c.ticket_no}-${p.id}.${FILE_SUFFIX.original(p.media_type)}` };

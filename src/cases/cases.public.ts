@@ -8,7 +8,7 @@ import { departmentsById } from '../org/org.service.js';
 import { catalogue } from './cases.catalogue.js';
 import { publicPhotosOf } from './cases.photos.js';
 import * as repo from './cases.repo.js';
-import { holdsSecret } from './cases.secret.js';
+import { holdsSecret, shownPublicly } from './cases.public-access.js';
 import { takeIn, type IntakeInput } from './cases.intake.js';
 import { ANSWERING_ACTIONS, mayTake, OPEN_STATUSES, type Status } from './cases.workflow.js';
 
@@ -135,11 +135,6 @@ export interface PublicSearch {
   apiKeyId?: number;
   limit: number;
   offset: number;
-}
-
-/** A reporter who agreed to be seen, and did not also ask to be kept from staff. */
-function shownPublicly(c: repo.CaseRow): boolean {
-  return c.shown_publicly && !c.confidential;
 }
 
 /**
