@@ -65,14 +65,21 @@ export async function caseRoutes(app: FastifyInstance, { env }: { env: Env }): P
         if (text !== null) raw.write(text);
       }).catch(() => void raw.end());
     };
+    // Known to the shutdown before subscribing, which may wait on the database: a shutdown meanwhile ends it too.
+    streams.add(raw);
     const stop = await feed.subscribe(actor!, (change) => tell((listener) => {
       if (!inScope(listener, change.path)) return null;
       const { path: _path, ...visible } = change;
       return `id: ${change.eventId}\nevent: case\ndata: ${JSON.stringify(visible)}\n\n`;
     }));
+    // Ended (a shutdown) or gone (the client) while subscribing: its close events have passed already.
+    if (raw.writableEnded || raw.destroyed) {
+      stop();
+      streams.delete(raw);
+      return;
+    }
     // Comments keep proxies from closing an idle stream.
     const heartbeat = setInterval(() => tell(() => ': keep-alive\n\n'), 25_000);
-    streams.add(raw);
     let open = true;
     const closed = () => {
       if (!open) return;
